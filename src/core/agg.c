@@ -1,0 +1,207 @@
+/*
+ * agg.c — month blocks of day counters, per unit, kept sorted by month.
+ *
+ * A unit's months are few (tens), so a sorted array with binary search and a
+ * cache of the last month touched beats a hash table here, and iterating a
+ * unit's months in order (for gauges) is free.
+ */
+#include "core/agg.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/fact.h"
+#include "core/limits.h"
+#include "core/mem.h"
+#include "core/unit.h"
+
+#define TOTAL_ROW 31
+
+struct block {
+    int64_t row[32][MEASURE__COUNT];
+};
+
+struct series {
+    int32_t *months;
+    struct block **blocks;
+    size_t n, cap;
+};
+
+struct agg {
+    const struct unit_registry *reg;
+    struct series *series; /* one per unit */
+    size_t nblocks;
+};
+
+struct agg *agg_create(const struct unit_registry *reg)
+{
+    struct agg *agg = xcalloc(1, sizeof *agg);
+    agg->reg = reg;
+    agg->series = xcalloc(units_count(reg), sizeof *agg->series);
+    return agg;
+}
+
+void agg_destroy(struct agg *agg)
+{
+    if (agg == NULL)
+        return;
+    for (size_t u = 0; u < units_count(agg->reg); u++) {
+        struct series *s = &agg->series[u];
+        for (size_t i = 0; i < s->n; i++)
+            free(s->blocks[i]);
+        free(s->blocks);
+        free(s->months);
+    }
+    free(agg->series);
+    free(agg);
+}
+
+/* Index of the first month >= month in s. */
+static size_t lower_bound(const struct series *s, int32_t month)
+{
+    size_t lo = 0, hi = s->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (s->months[mid] < month)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+static struct block *get_block(struct agg *agg, struct series *s,
+                               int32_t month)
+{
+    size_t i = lower_bound(s, month);
+    if (i < s->n && s->months[i] == month)
+        return s->blocks[i];
+    if (s->n == s->cap) {
+        size_t cap = s->cap;
+        s->months = xgrow(s->months, &cap, s->n + 1, sizeof *s->months);
+        s->blocks = xrealloc(s->blocks, cap * sizeof *s->blocks);
+        s->cap = cap;
+    }
+    memmove(s->months + i + 1, s->months + i, (s->n - i) * sizeof *s->months);
+    memmove(s->blocks + i + 1, s->blocks + i, (s->n - i) * sizeof *s->blocks);
+    s->months[i] = month;
+    s->blocks[i] = xcalloc(1, sizeof(struct block));
+    s->n++;
+    agg->nblocks++;
+    return s->blocks[i];
+}
+
+/* Adds the measures of f whose basis day is day, times sign, to the unit
+ * chain. */
+static void add_day(struct agg *agg, const struct fact *f, int32_t day,
+                    uint32_t mask, int sign)
+{
+    int32_t month = vt_month_of(day);
+    int dom = (int)(day - vt_month_first_day(month));
+    int64_t delta[MEASURE__COUNT];
+    int ms[MEASURE__COUNT], nm = 0;
+    for (int m = 0; m < MEASURE__COUNT; m++)
+        if (mask & FACT_BIT(m)) {
+            ms[nm] = m;
+            delta[nm++] = sign * fact_amount(f, (enum measure)m);
+        }
+    for (uint32_t u = f->unit; u != UNIT_NONE; u = unit_at(agg->reg, u)->parent) {
+        struct block *b = get_block(agg, &agg->series[u], month);
+        for (int i = 0; i < nm; i++) {
+            b->row[dom][ms[i]] += delta[i];
+            b->row[TOTAL_ROW][ms[i]] += delta[i];
+        }
+    }
+}
+
+void agg_apply_fact(struct agg *agg, const struct fact *f, int sign)
+{
+    uint32_t on_recv = 0, on_end = 0;
+    for (int m = 0; m < MEASURE__COUNT; m++) {
+        if (!(f->flags & FACT_BIT(m)))
+            continue;
+        if (fact_day(f, (enum measure)m) == f->recv_day)
+            on_recv |= FACT_BIT(m);
+        else
+            on_end |= FACT_BIT(m);
+    }
+    if (on_recv)
+        add_day(agg, f, f->recv_day, on_recv, sign);
+    if (on_end)
+        add_day(agg, f, f->end_day, on_end, sign);
+}
+
+/* Adds rows [d0, d1] of a block (or its total row when whole) to out for
+ * the period measures. */
+static void add_rows(const struct block *b, int d0, int d1, bool whole,
+                     int64_t out[MEASURE__COUNT])
+{
+    if (whole) {
+        for (int m = 0; m < MEASURE__PERIOD_COUNT; m++)
+            out[m] += b->row[TOTAL_ROW][m];
+        return;
+    }
+    for (int d = d0; d <= d1; d++)
+        for (int m = 0; m < MEASURE__PERIOD_COUNT; m++)
+            out[m] += b->row[d][m];
+}
+
+void agg_sum(const struct agg *agg, uint32_t unit, const struct vt_period *p,
+             int64_t out[MEASURE__COUNT])
+{
+    memset(out, 0, MEASURE__COUNT * sizeof *out);
+    const struct series *s = &agg->series[unit];
+    int32_t m0 = vt_month_of(p->from), m1 = vt_month_of(p->to);
+    for (size_t i = lower_bound(s, m0); i < s->n && s->months[i] <= m1; i++) {
+        int32_t first = vt_month_first_day(s->months[i]);
+        int32_t last = vt_month_first_day(s->months[i] + 1) - 1;
+        int32_t a = p->from > first ? p->from : first;
+        int32_t z = p->to < last ? p->to : last;
+        add_rows(s->blocks[i], (int)(a - first), (int)(z - first),
+                 a == first && z == last, out);
+    }
+    /* Gauges: prefix sums up to and including p->to. */
+    int32_t mt = vt_month_of(p->to);
+    for (size_t i = 0; i < s->n && s->months[i] <= mt; i++) {
+        const struct block *b = s->blocks[i];
+        int last = s->months[i] < mt
+                       ? -1
+                       : (int)(p->to - vt_month_first_day(mt));
+        for (int g = MEASURE__PERIOD_COUNT; g < MEASURE__COUNT; g++) {
+            if (last < 0) {
+                out[g] += b->row[TOTAL_ROW][g];
+                continue;
+            }
+            for (int d = 0; d <= last; d++)
+                out[g] += b->row[d][g];
+        }
+    }
+}
+
+int agg_span(const struct agg *agg, int32_t *first, int32_t *last)
+{
+    const struct series *s = &agg->series[UNIT_ROOT];
+    int found = 0;
+    for (size_t i = 0; i < s->n; i++) {
+        for (int d = 0; d < 31; d++) {
+            bool any = false;
+            for (int m = 0; m < MEASURE__COUNT && !any; m++)
+                any = s->blocks[i]->row[d][m] != 0;
+            if (!any)
+                continue;
+            int32_t day = vt_month_first_day(s->months[i]) + d;
+            if (!found || day < *first)
+                *first = day;
+            if (!found || day > *last)
+                *last = day;
+            found = 1;
+        }
+    }
+    return found;
+}
+
+size_t agg_memory(const struct agg *agg)
+{
+    return agg->nblocks * sizeof(struct block) +
+           units_count(agg->reg) * sizeof(struct series);
+}

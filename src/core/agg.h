@@ -1,0 +1,50 @@
+/*
+ * agg.h — counters per unit, per day, per measure, rolled up the tree.
+ *
+ * Each unit holds, for each month it has data in, a block of 31 day rows and
+ * one month-total row of MEASURE__COUNT signed 64-bit counters. A change at a
+ * unit is added to that unit and to each of its ancestors (commune → province
+ * → national; ministry → national), so every stored value is the value of
+ * the unit's whole subtree, and a correction costs O(depth), whatever the
+ * number of dossiers. A period sum reads month totals for whole months and day
+ * rows at the edges. Gauge measures (open, open_overdue) are stored as per-day
+ * increments and read as prefix sums up to a day. See docs/design.md.
+ *
+ * Not thread-safe: one writer at a time, and no reader during a write.
+ */
+#ifndef CHISO_AGG_H
+#define CHISO_AGG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/measure.h"
+#include "core/vtime.h"
+
+struct agg;
+struct fact;
+struct unit_registry;
+
+/* Counters for the units of reg, which must outlive the aggregate. */
+struct agg *agg_create(const struct unit_registry *reg);
+void agg_destroy(struct agg *agg);
+
+/* Adds sign (+1 or -1) times a fact's contribution to its unit and every
+ * ancestor. */
+void agg_apply_fact(struct agg *agg, const struct fact *f, int sign);
+
+/*
+ * Fills out[m] for every measure for the unit's subtree: period measures
+ * summed over the days of p, gauges as of the end of p's last day.
+ */
+void agg_sum(const struct agg *agg, uint32_t unit, const struct vt_period *p,
+             int64_t out[MEASURE__COUNT]);
+
+/* The first and last day with any counter in the whole tree; returns 0 when
+ * there is no data, 1 otherwise. */
+int agg_span(const struct agg *agg, int32_t *first, int32_t *last);
+
+/* Bytes held by the counters. */
+size_t agg_memory(const struct agg *agg);
+
+#endif

@@ -1,0 +1,138 @@
+/*
+ * state.c — apply, retract and undo dossier versions.
+ */
+#include "core/state.h"
+
+#include <stdlib.h>
+
+#include "core/agg.h"
+#include "core/mem.h"
+#include "core/record.h"
+
+struct undo {
+    uint32_t slot;
+    bool inserted;   /* undo by removing the slot */
+    struct fact old; /* else: the fact to put back */
+};
+
+struct state {
+    struct dtable *table;
+    struct agg *agg;
+    struct undo *log;
+    size_t nlog, log_cap;
+};
+
+struct state *state_create(const struct unit_registry *units,
+                           const unsigned char secret[DTABLE_SECRET_BYTES])
+{
+    struct state *st = xcalloc(1, sizeof *st);
+    st->table = dtable_create(secret);
+    st->agg = agg_create(units);
+    return st;
+}
+
+void state_destroy(struct state *st)
+{
+    if (st == NULL)
+        return;
+    dtable_destroy(st->table);
+    agg_destroy(st->agg);
+    free(st->log);
+    free(st);
+}
+
+static void log_push(struct state *st, struct undo u)
+{
+    st->log = xgrow(st->log, &st->log_cap, st->nlog + 1, sizeof *st->log);
+    st->log[st->nlog++] = u;
+}
+
+enum chiso_err state_apply(struct state *st, const struct record *rec,
+                           int64_t arrival, enum state_outcome *outcome,
+                           struct fact *applied)
+{
+    struct dkey key = dtable_key(st->table, rec->key, rec->key_len);
+    uint32_t slot = dtable_find(st->table, key);
+    struct fact f;
+    if (slot == DTABLE_NONE) {
+        fact_derive(rec, arrival, &f);
+        enum chiso_err rc = dtable_insert(st->table, key, &f, &slot);
+        if (rc != CHISO_OK)
+            return rc;
+        agg_apply_fact(st->agg, &f, +1);
+        log_push(st, (struct undo){.slot = slot, .inserted = true});
+        *outcome = STATE_ACCEPTED;
+        *applied = f;
+        return CHISO_OK;
+    }
+    struct fact old;
+    dtable_get(st->table, slot, &old);
+    fact_derive(rec, old.first_seen, &f);
+    if (!fact_wins(&f, &old)) {
+        *outcome = STATE_STALE;
+        return CHISO_OK;
+    }
+    if (!fact_same_contribution(&old, &f)) {
+        agg_apply_fact(st->agg, &old, -1);
+        agg_apply_fact(st->agg, &f, +1);
+    }
+    dtable_set(st->table, slot, &f);
+    log_push(st, (struct undo){.slot = slot, .old = old});
+    *outcome = STATE_REPLACED;
+    *applied = f;
+    return CHISO_OK;
+}
+
+enum chiso_err state_restore(struct state *st, const char *code, size_t len,
+                             const struct fact *f)
+{
+    struct dkey key = dtable_key(st->table, code, len);
+    if (dtable_find(st->table, key) != DTABLE_NONE)
+        return CHISO_ECONFLICT;
+    uint32_t slot;
+    enum chiso_err rc = dtable_insert(st->table, key, f, &slot);
+    if (rc == CHISO_OK)
+        agg_apply_fact(st->agg, f, +1);
+    return rc;
+}
+
+void state_mark(struct state *st)
+{
+    st->nlog = 0;
+}
+
+void state_undo(struct state *st)
+{
+    while (st->nlog > 0) {
+        struct undo *u = &st->log[--st->nlog];
+        struct fact cur;
+        dtable_get(st->table, u->slot, &cur);
+        agg_apply_fact(st->agg, &cur, -1);
+        if (u->inserted) {
+            dtable_pop(st->table);
+        } else {
+            agg_apply_fact(st->agg, &u->old, +1);
+            dtable_set(st->table, u->slot, &u->old);
+        }
+    }
+}
+
+const struct agg *state_agg(const struct state *st)
+{
+    return st->agg;
+}
+
+size_t state_dossiers(const struct state *st)
+{
+    return dtable_count(st->table);
+}
+
+size_t state_table_memory(const struct state *st)
+{
+    return dtable_memory(st->table);
+}
+
+size_t state_agg_memory(const struct state *st)
+{
+    return agg_memory(st->agg);
+}

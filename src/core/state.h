@@ -1,0 +1,68 @@
+/*
+ * state.h — the live state: every dossier's fact and the counters they add.
+ *
+ * state_apply() is the one place where a new version meets the stored one:
+ * a new dossier adds its contribution, a winning version retracts the old
+ * contribution and adds the new one, a losing (stale) version changes
+ * nothing. Changes since state_mark() are logged so that state_undo() can put
+ * the state back exactly when the store fails to commit them; the state in
+ * memory never runs ahead of what is durable.
+ *
+ * Not thread-safe: the caller serialises writers and readers.
+ */
+#ifndef CHISO_STATE_H
+#define CHISO_STATE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/dtable.h"
+#include "core/err.h"
+#include "core/fact.h"
+
+struct agg;
+struct record;
+struct unit_registry;
+
+enum state_outcome {
+    STATE_ACCEPTED, /* a dossier not seen before */
+    STATE_REPLACED, /* a newer version of a known dossier */
+    STATE_STALE,    /* an older version: ignored */
+};
+
+struct state;
+
+/* A state over units (which must outlive it) hashing codes with secret. */
+struct state *state_create(const struct unit_registry *units,
+                           const unsigned char secret[DTABLE_SECRET_BYTES]);
+void state_destroy(struct state *st);
+
+/*
+ * Applies a valid record that arrived at `arrival` (Unix seconds). Sets
+ * *outcome and, unless stale, *applied to the fact now stored. Returns
+ * CHISO_ELIMIT when the table is full (nothing changed).
+ */
+enum chiso_err state_apply(struct state *st, const struct record *rec,
+                           int64_t arrival, enum state_outcome *outcome,
+                           struct fact *applied);
+
+/* Puts back a stored dossier when rebuilding from the store; not logged.
+ * CHISO_CONFLICT if the code is already present. */
+enum chiso_err state_restore(struct state *st, const char *code, size_t len,
+                             const struct fact *f);
+
+/* Starts logging changes (forgetting any earlier log). */
+void state_mark(struct state *st);
+
+/* Reverts every change since state_mark(). */
+void state_undo(struct state *st);
+
+/* Read access for queries. */
+const struct agg *state_agg(const struct state *st);
+size_t state_dossiers(const struct state *st);
+
+/* Bytes held by the dossier table, and by the counters. */
+size_t state_table_memory(const struct state *st);
+size_t state_agg_memory(const struct state *st);
+
+#endif
