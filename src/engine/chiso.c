@@ -1,0 +1,287 @@
+/*
+ * chiso.c — opening a database and rebuilding the live state from it;
+ * the read side (measures, values, rankings) over that state.
+ */
+#include "engine/chiso.h"
+
+#include <dirent.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/agg.h"
+#include "core/catalogue.h"
+#include "core/embedded.h"
+#include "core/limits.h"
+#include "core/mem.h"
+#include "core/record.h"
+#include "core/state.h"
+#include "core/unit.h"
+#include "engine/fileio.h"
+#include "store/store.h"
+
+struct chiso {
+    struct store *store;
+    struct unit_registry *units;
+    struct catalogue *catalogue;
+    struct state *state;
+};
+
+static enum chiso_err add_list(void *ctx, const char *name, const char *text,
+                               size_t len)
+{
+    struct unit_registry *reg = ctx;
+    (void)name;
+    return units_add_csv(reg, text, len, NULL, 0);
+}
+
+/* Stores the unit lists of a new database: every *.csv of dir, or the
+ * shipped lists. */
+static enum chiso_err seed_units(struct store *st, const char *dir,
+                                 char *detail, size_t detail_size)
+{
+    enum chiso_err rc = CHISO_OK;
+    if (dir == NULL) {
+        for (size_t i = 0; i < units_default_file_count && rc == CHISO_OK; i++) {
+            const struct embedded_file *f = embedded_find(units_default_files[i]);
+            rc = st->ops->put_unit_list(st, f->name, f->data, f->len);
+        }
+        return rc == CHISO_OK ? rc
+                              : err_set(detail, detail_size, rc, "%s",
+                                        st->ops->last_error(st));
+    }
+    DIR *d = opendir(dir);
+    if (d == NULL)
+        return err_set(detail, detail_size, CHISO_EIO,
+                       "%s: cannot read the unit directory", dir);
+    size_t seen = 0;
+    struct dirent *e;
+    while (rc == CHISO_OK && (e = readdir(d)) != NULL) {
+        size_t n = strlen(e->d_name);
+        if (n < 5 || strcmp(e->d_name + n - 4, ".csv") != 0)
+            continue;
+        char path[4096];
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        char *text;
+        size_t len;
+        rc = file_read_all(path, CHISO_MAX_CSV_BYTES, &text, &len, detail,
+                           detail_size);
+        if (rc != CHISO_OK)
+            break;
+        rc = st->ops->put_unit_list(st, e->d_name, text, len);
+        if (rc != CHISO_OK)
+            err_set(detail, detail_size, rc, "%s", st->ops->last_error(st));
+        free(text);
+        seen++;
+    }
+    closedir(d);
+    if (rc == CHISO_OK && seen == 0)
+        rc = err_set(detail, detail_size, CHISO_ENOTFOUND,
+                     "%s: no .csv unit list", dir);
+    return rc;
+}
+
+/* Reads the hash secret, making one for a new database. */
+static enum chiso_err load_secret(struct store *st, bool created,
+                                  unsigned char secret[DTABLE_SECRET_BYTES],
+                                  char *detail, size_t detail_size)
+{
+    size_t len = 0;
+    enum chiso_err rc;
+    if (created) {
+        randombytes_buf(secret, DTABLE_SECRET_BYTES);
+        rc = st->ops->set_meta(st, "hash_secret", secret, DTABLE_SECRET_BYTES);
+    } else {
+        rc = st->ops->get_meta(st, "hash_secret", secret, DTABLE_SECRET_BYTES,
+                               &len);
+        if (rc == CHISO_OK && len != DTABLE_SECRET_BYTES)
+            rc = CHISO_ECONFLICT;
+    }
+    if (rc != CHISO_OK)
+        return err_set(detail, detail_size, rc, "hash secret: %s",
+                       rc == CHISO_ECONFLICT ? "wrong length"
+                                             : st->ops->last_error(st));
+    return CHISO_OK;
+}
+
+struct rebuild {
+    struct chiso *c;
+    char *detail;
+    size_t detail_size;
+};
+
+static enum chiso_err restore_one(void *ctx, const struct store_dossier *d)
+{
+    struct rebuild *rb = ctx;
+    struct fact f = d->fact;
+    f.unit = unit_find(rb->c->units, d->unit_code, strlen(d->unit_code));
+    if (f.unit == UNIT_NONE)
+        return err_set(rb->detail, rb->detail_size, CHISO_ECONFLICT,
+                       "dossier %.*s: unit %s is not in the unit list",
+                       (int)d->code_len, d->code, d->unit_code);
+    enum chiso_err rc = state_restore(rb->c->state, d->code, d->code_len, &f);
+    if (rc != CHISO_OK)
+        return err_set(rb->detail, rb->detail_size, rc,
+                       "dossier %.*s: cannot restore", (int)d->code_len,
+                       d->code);
+    return CHISO_OK;
+}
+
+static enum chiso_err load_catalogue(const char *path, struct catalogue **out,
+                                     char *detail, size_t detail_size)
+{
+    if (path == NULL)
+        return catalogue_load_default(out, detail, detail_size);
+    char *text;
+    size_t len;
+    enum chiso_err rc = file_read_all(path, CHISO_MAX_CATALOGUE_BYTES, &text,
+                                      &len, detail, detail_size);
+    if (rc != CHISO_OK)
+        return rc;
+    char why[CHISO_DETAIL_BYTES];
+    rc = catalogue_parse(text, len, out, why, sizeof why);
+    if (rc != CHISO_OK)
+        err_set(detail, detail_size, rc, "%s: %s", path, why);
+    free(text);
+    return rc;
+}
+
+enum chiso_err chiso_open(const struct chiso_options *opt, struct chiso **out,
+                          char *detail, size_t detail_size)
+{
+    if (sodium_init() < 0)
+        return err_set(detail, detail_size, CHISO_EIO, "libsodium init failed");
+    record_init();
+    struct chiso *c = xcalloc(1, sizeof *c);
+    unsigned char secret[DTABLE_SECRET_BYTES];
+    bool created = false;
+    enum chiso_err rc = load_catalogue(opt->catalogue, &c->catalogue, detail,
+                                       detail_size);
+    if (rc != CHISO_OK)
+        goto out;
+    rc = store_sqlite_open(opt->db_path, &c->store, &created, detail,
+                           detail_size);
+    if (rc != CHISO_OK)
+        goto out;
+    struct store *st = c->store;
+    rc = st->ops->begin(st);
+    if (rc == CHISO_OK && created)
+        rc = seed_units(st, opt->units_dir, detail, detail_size);
+    if (rc == CHISO_OK)
+        rc = load_secret(st, created, secret, detail, detail_size);
+    if (rc == CHISO_OK)
+        rc = st->ops->commit(st);
+    if (rc != CHISO_OK) {
+        st->ops->rollback(st);
+        goto out;
+    }
+    c->units = units_create();
+    char why[CHISO_DETAIL_BYTES] = "";
+    rc = st->ops->scan_unit_lists(st, add_list, c->units);
+    if (rc == CHISO_OK)
+        rc = units_finish(c->units, why, sizeof why);
+    if (rc != CHISO_OK) {
+        err_set(detail, detail_size, rc, "unit lists in %s: %s", opt->db_path,
+                why[0] ? why : "cannot be read");
+        goto out;
+    }
+    c->state = state_create(c->units, secret);
+    struct rebuild rb = {c, detail, detail_size};
+    rc = st->ops->scan_dossiers(st, restore_one, &rb);
+out:
+    sodium_memzero(secret, sizeof secret);
+    if (rc != CHISO_OK) {
+        chiso_close(c);
+        return rc;
+    }
+    *out = c;
+    return CHISO_OK;
+}
+
+void chiso_close(struct chiso *c)
+{
+    if (c == NULL)
+        return;
+    if (c->store != NULL)
+        c->store->ops->close(c->store);
+    state_destroy(c->state);
+    units_destroy(c->units);
+    catalogue_free(c->catalogue);
+    free(c);
+}
+
+const struct unit_registry *chiso_units(const struct chiso *c)
+{
+    return c->units;
+}
+
+const struct catalogue *chiso_catalogue(const struct chiso *c)
+{
+    return c->catalogue;
+}
+
+struct state *chiso_state(struct chiso *c)
+{
+    return c->state;
+}
+
+struct store *chiso_store(struct chiso *c)
+{
+    return c->store;
+}
+
+void chiso_measures(const struct chiso *c, uint32_t unit,
+                    const struct vt_period *p, bool rollup,
+                    int64_t out[MEASURE__COUNT])
+{
+    const struct agg *agg = state_agg(c->state);
+    agg_sum(agg, unit, p, out);
+    if (rollup)
+        return;
+    const struct unit *u = unit_at(c->units, unit);
+    for (uint32_t i = 0; i < u->nchildren; i++) {
+        int64_t child[MEASURE__COUNT];
+        agg_sum(agg, u->children[i], p, child);
+        for (int m = 0; m < MEASURE__COUNT; m++)
+            out[m] -= child[m];
+    }
+}
+
+void chiso_value(const struct chiso *c, const struct indicator *ind,
+                 uint32_t unit, const struct vt_period *p,
+                 struct indicator_value *out)
+{
+    int64_t m[MEASURE__COUNT];
+    chiso_measures(c, unit, p, true, m);
+    indicator_eval(ind, unit_at(c->units, unit), p->to, m, out);
+}
+
+void chiso_rank(const struct chiso *c, const struct indicator *ind, int level,
+                const struct vt_period *p, struct rank_entry **out, size_t *n)
+{
+    size_t total = units_count(c->units), k = 0;
+    struct rank_entry *e = xmalloc((total ? total : 1) * sizeof *e);
+    for (uint32_t u = 0; u < total; u++) {
+        const struct unit *unit = unit_at(c->units, u);
+        if ((int)unit->level != level)
+            continue;
+        e[k] = (struct rank_entry){.unit = u, .code = unit->code};
+        chiso_value(c, ind, u, p, &e[k].v);
+        k++;
+    }
+    indicator_rank(e, k, ind->lower_is_better);
+    *out = e;
+    *n = k;
+}
+
+size_t chiso_dossiers(const struct chiso *c)
+{
+    return state_dossiers(c->state);
+}
+
+void chiso_memory(const struct chiso *c, size_t *table, size_t *counters)
+{
+    *table = state_table_memory(c->state);
+    *counters = state_agg_memory(c->state);
+}

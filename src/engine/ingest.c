@@ -1,0 +1,257 @@
+/*
+ * ingest.c — validate, apply, store, commit in chunks; undo on failure.
+ */
+#include "engine/ingest.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/fact.h"
+#include "core/limits.h"
+#include "core/mem.h"
+#include "core/state.h"
+#include "core/unit.h"
+#include "engine/chiso.h"
+#include "engine/fileio.h"
+#include "store/store.h"
+
+struct ingest {
+    struct chiso *c;
+    struct store *st;
+    struct store_batch batch;
+    char *source;
+    struct ingest_counts counts, committed;
+    uint64_t chunk_lines;
+    struct ingest_refusal *refusals;
+    size_t nrefusals, refusals_cap, committed_refusals;
+    bool failed;
+};
+
+void ingest_report_free(struct ingest_report *r)
+{
+    if (r == NULL)
+        return;
+    free(r->refusals);
+    r->refusals = NULL;
+    r->nrefusals = 0;
+}
+
+/* Stores the failure's reason and undoes the open chunk. */
+static enum chiso_err fail(struct ingest *in, enum chiso_err rc, char *detail,
+                           size_t detail_size)
+{
+    err_set(detail, detail_size, rc, "storing line %llu failed: %s",
+            (unsigned long long)in->counts.lines, in->st->ops->last_error(in->st));
+    in->st->ops->rollback(in->st);
+    state_undo(chiso_state(in->c));
+    in->counts = in->committed;
+    in->nrefusals = in->committed_refusals;
+    in->failed = true;
+    return rc;
+}
+
+static enum chiso_err commit_chunk(struct ingest *in, bool reopen)
+{
+    in->batch.finished = time(NULL);
+    in->batch.lines = in->counts.lines;
+    in->batch.accepted = in->counts.accepted;
+    in->batch.replaced = in->counts.replaced;
+    in->batch.stale = in->counts.stale;
+    in->batch.refused = in->counts.refused;
+    enum chiso_err rc = in->st->ops->update_batch(in->st, &in->batch);
+    if (rc == CHISO_OK)
+        rc = in->st->ops->commit(in->st);
+    if (rc != CHISO_OK)
+        return rc;
+    state_mark(chiso_state(in->c));
+    in->committed = in->counts;
+    in->committed_refusals = in->nrefusals;
+    in->chunk_lines = 0;
+    return reopen ? in->st->ops->begin(in->st) : CHISO_OK;
+}
+
+enum chiso_err ingest_begin(struct chiso *c, const char *source,
+                            struct ingest **out, char *detail,
+                            size_t detail_size)
+{
+    struct ingest *in = xcalloc(1, sizeof *in);
+    in->c = c;
+    in->st = chiso_store(c);
+    in->source = xstrdup(source);
+    in->batch.source = in->source;
+    in->batch.started = time(NULL);
+    enum chiso_err rc = in->st->ops->begin(in->st);
+    if (rc == CHISO_OK)
+        rc = in->st->ops->open_batch(in->st, &in->batch);
+    if (rc != CHISO_OK) {
+        err_set(detail, detail_size, rc, "starting a load: %s",
+                in->st->ops->last_error(in->st));
+        in->st->ops->rollback(in->st);
+        free(in->source);
+        free(in);
+        return rc;
+    }
+    state_mark(chiso_state(c));
+    *out = in;
+    return CHISO_OK;
+}
+
+static bool is_blank(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r')
+            return false;
+    return true;
+}
+
+static enum chiso_err refuse(struct ingest *in, const struct record_error *why,
+                             const char *line, size_t len)
+{
+    in->counts.refused++;
+    if (in->nrefusals < CHISO_MAX_REPORTED_REFUSALS) {
+        in->refusals = xgrow(in->refusals, &in->refusals_cap,
+                             in->nrefusals + 1, sizeof *in->refusals);
+        in->refusals[in->nrefusals++] =
+            (struct ingest_refusal){in->counts.lines, *why};
+    }
+    /* Keep at most 4 KiB of a refused line: enough to see what was wrong. */
+    return in->st->ops->put_refusal(in->st, in->batch.id, in->counts.lines,
+                                    why->field, why->reason, line,
+                                    len > 4096 ? 4096 : len);
+}
+
+static enum chiso_err after_line(struct ingest *in, enum chiso_err rc,
+                                 char *detail, size_t detail_size)
+{
+    if (rc == CHISO_OK && ++in->chunk_lines >= CHISO_INGEST_CHUNK_LINES)
+        rc = commit_chunk(in, true);
+    return rc == CHISO_OK ? rc : fail(in, rc, detail, detail_size);
+}
+
+enum chiso_err ingest_line(struct ingest *in, const char *line, size_t len,
+                           int64_t arrival, char *detail, size_t detail_size)
+{
+    if (in->failed)
+        return err_set(detail, detail_size, CHISO_EINVAL,
+                       "the load has already failed");
+    in->counts.lines++;
+    if (is_blank(line, len)) {
+        in->counts.blank++;
+        return CHISO_OK;
+    }
+    struct record rec;
+    struct record_error why;
+    enum chiso_err rc = record_parse(chiso_units(in->c), line, len, &rec, &why);
+    if (rc != CHISO_OK)
+        return after_line(in, refuse(in, &why, line, len), detail, detail_size);
+    enum state_outcome outcome;
+    struct fact f;
+    rc = state_apply(chiso_state(in->c), &rec, arrival, &outcome, &f);
+    if (rc == CHISO_ELIMIT) {
+        snprintf(why.field, sizeof why.field, "MaHoSo");
+        snprintf(why.reason, sizeof why.reason, "the dossier table is full");
+        return after_line(in, refuse(in, &why, line, len), detail, detail_size);
+    }
+    switch (outcome) {
+    case STATE_STALE:
+        in->counts.stale++;
+        return after_line(in, CHISO_OK, detail, detail_size);
+    case STATE_ACCEPTED:
+        in->counts.accepted++;
+        break;
+    case STATE_REPLACED:
+        in->counts.replaced++;
+        break;
+    }
+    struct store_dossier d = {
+        .code = rec.key,
+        .code_len = rec.key_len,
+        .unit_code = unit_at(chiso_units(in->c), f.unit)->code,
+        .fact = f,
+        .record = line,
+        .record_len = len,
+        .batch = in->batch.id,
+        .line = in->counts.lines,
+    };
+    return after_line(in, in->st->ops->put_dossier(in->st, &d), detail,
+                      detail_size);
+}
+
+enum chiso_err ingest_too_long(struct ingest *in, char *detail,
+                               size_t detail_size)
+{
+    if (in->failed)
+        return err_set(detail, detail_size, CHISO_EINVAL,
+                       "the load has already failed");
+    in->counts.lines++;
+    struct record_error why = {.field = ""};
+    snprintf(why.reason, sizeof why.reason, "line longer than %u bytes",
+             CHISO_MAX_LINE_BYTES);
+    return after_line(in, refuse(in, &why, "", 0), detail, detail_size);
+}
+
+const struct ingest_counts *ingest_counts(const struct ingest *in)
+{
+    return &in->counts;
+}
+
+enum chiso_err ingest_finish(struct ingest *in, struct ingest_report *report,
+                             char *detail, size_t detail_size)
+{
+    enum chiso_err rc = CHISO_OK;
+    if (!in->failed) {
+        rc = commit_chunk(in, false);
+        if (rc != CHISO_OK)
+            fail(in, rc, detail, detail_size);
+    } else {
+        rc = CHISO_ESTORE;
+    }
+    if (report != NULL) {
+        *report = (struct ingest_report){
+            .batch = in->batch.id,
+            .counts = in->committed,
+            .refusals = in->refusals,
+            .nrefusals = in->committed_refusals,
+        };
+        in->refusals = NULL;
+    }
+    free(in->refusals);
+    free(in->source);
+    free(in);
+    return rc;
+}
+
+enum chiso_err ingest_stream(struct chiso *c, FILE *stream, const char *source,
+                             int64_t arrival, ingest_progress_fn progress,
+                             void *ctx, struct ingest_report *report,
+                             char *detail, size_t detail_size)
+{
+    struct ingest *in;
+    enum chiso_err rc = ingest_begin(c, source, &in, detail, detail_size);
+    if (rc != CHISO_OK)
+        return rc;
+    struct line_reader lr;
+    line_reader_init(&lr, stream, CHISO_MAX_LINE_BYTES);
+    const char *line;
+    size_t len;
+    bool too_long;
+    int got;
+    while (rc == CHISO_OK && (got = line_reader_next(&lr, &line, &len,
+                                                     &too_long)) > 0) {
+        rc = too_long ? ingest_too_long(in, detail, detail_size)
+                      : ingest_line(in, line, len, arrival, detail, detail_size);
+        if (progress != NULL && (in->counts.lines & 4095) == 0)
+            progress(ctx, lr.bytes, &in->counts);
+    }
+    if (rc == CHISO_OK && got < 0)
+        rc = err_set(detail, detail_size, CHISO_EIO, "%s: read error", source);
+    line_reader_free(&lr);
+    enum chiso_err frc = ingest_finish(in, report, rc == CHISO_OK ? detail : NULL,
+                                       detail_size);
+    if (rc == CHISO_OK)
+        rc = frc;
+    if (progress != NULL && rc == CHISO_OK && report != NULL)
+        progress(ctx, lr.bytes, &report->counts);
+    return rc;
+}

@@ -1,0 +1,86 @@
+/*
+ * ingest.h — loading NDJSON dossier records into an engine.
+ *
+ * An ingest session numbers the lines it is given (blank lines are skipped
+ * but counted), validates each, applies the valid ones to the live state and
+ * writes them to the store; refused lines are stored with their reasons.
+ * Every CHISO_INGEST_CHUNK_LINES lines, and at the end, the work is committed
+ * in one transaction: when ingest_finish() returns CHISO_OK every accepted
+ * record is on disk. If a commit fails, the chunk is undone in memory as in
+ * the store, and what was committed before stays.
+ */
+#ifndef CHISO_INGEST_H
+#define CHISO_INGEST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "core/err.h"
+#include "core/record.h"
+
+struct chiso;
+
+struct ingest_counts {
+    uint64_t lines;    /* lines read, blank ones included */
+    uint64_t blank;
+    uint64_t accepted; /* new dossiers */
+    uint64_t replaced; /* newer versions of known dossiers */
+    uint64_t stale;    /* older versions, ignored */
+    uint64_t refused;
+};
+
+struct ingest_refusal {
+    uint64_t line;
+    struct record_error why;
+};
+
+/* What a session reports: counts, and the first refusals (all are stored). */
+struct ingest_report {
+    int64_t batch;
+    struct ingest_counts counts;
+    struct ingest_refusal *refusals; /* owned by the report */
+    size_t nrefusals;
+};
+
+void ingest_report_free(struct ingest_report *r);
+
+struct ingest;
+
+/* Starts a session; source names it in the store ("file.ndjson"). */
+enum chiso_err ingest_begin(struct chiso *c, const char *source,
+                            struct ingest **out, char *detail,
+                            size_t detail_size);
+
+/*
+ * Takes the next line (len bytes, without newline) that arrived at
+ * `arrival` (Unix seconds). Refusals are not errors; the return is an error
+ * only when storage failed (the session is then finished: the current chunk
+ * undone, earlier chunks kept).
+ */
+enum chiso_err ingest_line(struct ingest *in, const char *line, size_t len,
+                           int64_t arrival, char *detail, size_t detail_size);
+
+/* Marks the next line as too long (its bytes were not kept). */
+enum chiso_err ingest_too_long(struct ingest *in, char *detail,
+                               size_t detail_size);
+
+/* The counts so far (for progress displays). */
+const struct ingest_counts *ingest_counts(const struct ingest *in);
+
+/* Commits what remains and ends the session; moves the report to *report
+ * (which may be NULL). Frees the session whatever happens. */
+enum chiso_err ingest_finish(struct ingest *in, struct ingest_report *report,
+                             char *detail, size_t detail_size);
+
+typedef void (*ingest_progress_fn)(void *ctx, unsigned long long bytes,
+                                   const struct ingest_counts *counts);
+
+/* Loads a whole stream, calling progress after each chunk. */
+enum chiso_err ingest_stream(struct chiso *c, FILE *in, const char *source,
+                             int64_t arrival, ingest_progress_fn progress,
+                             void *ctx, struct ingest_report *report,
+                             char *detail, size_t detail_size);
+
+#endif

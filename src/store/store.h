@@ -1,0 +1,95 @@
+/*
+ * store.h — durable storage behind a table of backend functions.
+ *
+ * Like SQLite's VFS or curl's vtls, each backend is one file that fills a
+ * struct store_ops; the engine calls through it and never includes a
+ * database header. The store keeps what the live state is rebuilt from: the
+ * unit lists, the per-database hash secret, every dossier's latest fact and
+ * record, load batches and refused lines.
+ *
+ * Durability contract: after commit() returns CHISO_OK, everything written
+ * since begin() survives a crash or power loss. A store is used by one
+ * thread at a time.
+ */
+#ifndef CHISO_STORE_H
+#define CHISO_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/err.h"
+#include "core/fact.h"
+
+/* One dossier as stored: its latest accepted version. */
+struct store_dossier {
+    const char *code; /* MaHoSo */
+    size_t code_len;
+    const char *unit_code; /* the resolved unit's current code */
+    struct fact fact;      /* fact.unit is not stored; unit_code is */
+    const char *record;    /* the JSON line of that version */
+    size_t record_len;
+    int64_t batch;         /* batch and line it came from */
+    uint64_t line;
+};
+
+struct store_batch {
+    int64_t id;
+    const char *source;
+    int64_t started, finished; /* Unix seconds */
+    uint64_t lines, accepted, replaced, stale, refused;
+};
+
+/* Called for each stored dossier by scan_dossiers; returning an error stops
+ * the scan and is returned. The strings live only during the call. */
+typedef enum chiso_err (*store_dossier_fn)(void *ctx,
+                                           const struct store_dossier *d);
+
+/* Called for each stored unit list. */
+typedef enum chiso_err (*store_text_fn)(void *ctx, const char *name,
+                                        const char *text, size_t len);
+
+struct store;
+
+struct store_ops {
+    const char *name;
+    void (*close)(struct store *s);
+    enum chiso_err (*begin)(struct store *s);
+    enum chiso_err (*commit)(struct store *s);
+    void (*rollback)(struct store *s);
+    enum chiso_err (*put_dossier)(struct store *s, const struct store_dossier *d);
+    enum chiso_err (*put_refusal)(struct store *s, int64_t batch, uint64_t line,
+                                  const char *field, const char *reason,
+                                  const char *record, size_t record_len);
+    /* Creates a batch row (inside a transaction) and sets b->id. */
+    enum chiso_err (*open_batch)(struct store *s, struct store_batch *b);
+    enum chiso_err (*update_batch)(struct store *s, const struct store_batch *b);
+    enum chiso_err (*scan_dossiers)(struct store *s, store_dossier_fn fn,
+                                    void *ctx);
+    /* CHISO_ENOTFOUND when the key is absent; *len is the full length even
+     * when cap is smaller (then only cap bytes are copied). */
+    enum chiso_err (*get_meta)(struct store *s, const char *key, void *buf,
+                               size_t cap, size_t *len);
+    enum chiso_err (*set_meta)(struct store *s, const char *key,
+                               const void *value, size_t len);
+    enum chiso_err (*scan_unit_lists)(struct store *s, store_text_fn fn,
+                                      void *ctx);
+    enum chiso_err (*put_unit_list)(struct store *s, const char *name,
+                                    const char *text, size_t len);
+    /* The last error's text, for people. */
+    const char *(*last_error)(struct store *s);
+};
+
+struct store {
+    const struct store_ops *ops;
+};
+
+/*
+ * Opens (creating if absent) an SQLite database file in WAL mode with
+ * synchronous=FULL. *created tells whether the schema was just made.
+ */
+enum chiso_err store_sqlite_open(const char *path, struct store **out,
+                                 bool *created, char *detail,
+                                 size_t detail_size);
+
+#endif

@@ -1,0 +1,403 @@
+/*
+ * store_sqlite.c — the embedded store: one SQLite file, WAL, synchronous=FULL.
+ *
+ * Facts and records are kept in separate tables so that a restart scans only
+ * the small fact rows. Statements are prepared once at open. The fact's
+ * measure bits are stored as they are in memory; SCHEMA_VERSION changes
+ * whenever their meaning does.
+ */
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/mem.h"
+#include "store/store.h"
+
+#define SCHEMA_VERSION "1"
+
+static const char schema[] =
+    "CREATE TABLE IF NOT EXISTS meta("
+    "  key TEXT PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS unit_list("
+    "  name TEXT PRIMARY KEY, content TEXT NOT NULL) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS dossier("
+    "  code TEXT PRIMARY KEY, unit TEXT NOT NULL, version INTEGER NOT NULL,"
+    "  first_seen INTEGER NOT NULL, recv_day INTEGER NOT NULL,"
+    "  end_day INTEGER NOT NULL, flags INTEGER NOT NULL, fee INTEGER NOT NULL,"
+    "  proc INTEGER NOT NULL, batch INTEGER NOT NULL, line INTEGER NOT NULL"
+    ") WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS dossier_record("
+    "  code TEXT PRIMARY KEY, record TEXT NOT NULL) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS batch("
+    "  id INTEGER PRIMARY KEY, source TEXT NOT NULL, started INTEGER NOT NULL,"
+    "  finished INTEGER, lines INTEGER NOT NULL DEFAULT 0,"
+    "  accepted INTEGER NOT NULL DEFAULT 0, replaced INTEGER NOT NULL DEFAULT 0,"
+    "  stale INTEGER NOT NULL DEFAULT 0, refused INTEGER NOT NULL DEFAULT 0);"
+    "CREATE TABLE IF NOT EXISTS refusal("
+    "  batch INTEGER NOT NULL, line INTEGER NOT NULL, field TEXT NOT NULL,"
+    "  reason TEXT NOT NULL, record TEXT NOT NULL,"
+    "  PRIMARY KEY(batch, line)) WITHOUT ROWID;";
+
+enum stmt {
+    ST_PUT_DOSSIER,
+    ST_PUT_RECORD,
+    ST_PUT_REFUSAL,
+    ST_OPEN_BATCH,
+    ST_UPDATE_BATCH,
+    ST_GET_META,
+    ST_SET_META,
+    ST_PUT_UNIT_LIST,
+    ST__COUNT
+};
+
+static const char *const stmt_sql[ST__COUNT] = {
+    [ST_PUT_DOSSIER] =
+        "INSERT OR REPLACE INTO dossier(code, unit, version, first_seen,"
+        " recv_day, end_day, flags, fee, proc, batch, line)"
+        " VALUES(?,?,?,?,?,?,?,?,?,?,?)",
+    [ST_PUT_RECORD] =
+        "INSERT OR REPLACE INTO dossier_record(code, record) VALUES(?,?)",
+    [ST_PUT_REFUSAL] = "INSERT OR REPLACE INTO refusal(batch, line, field,"
+                       " reason, record) VALUES(?,?,?,?,?)",
+    [ST_OPEN_BATCH] = "INSERT INTO batch(source, started) VALUES(?,?)",
+    [ST_UPDATE_BATCH] = "UPDATE batch SET finished=?, lines=?, accepted=?,"
+                        " replaced=?, stale=?, refused=? WHERE id=?",
+    [ST_GET_META] = "SELECT value FROM meta WHERE key=?",
+    [ST_SET_META] = "INSERT OR REPLACE INTO meta(key, value) VALUES(?,?)",
+    [ST_PUT_UNIT_LIST] =
+        "INSERT OR REPLACE INTO unit_list(name, content) VALUES(?,?)",
+};
+
+struct sqlite_store {
+    struct store base; /* first: a struct store * is a struct sqlite_store * */
+    sqlite3 *db;
+    sqlite3_stmt *st[ST__COUNT];
+    char error[256];
+};
+
+static struct sqlite_store *from(struct store *s)
+{
+    return (struct sqlite_store *)s;
+}
+
+/* Records SQLite's message and returns CHISO_ESTORE. */
+static enum chiso_err fail(struct sqlite_store *ss, const char *what)
+{
+    snprintf(ss->error, sizeof ss->error, "%s: %s", what,
+             sqlite3_errmsg(ss->db));
+    return CHISO_ESTORE;
+}
+
+static enum chiso_err exec(struct sqlite_store *ss, const char *sql)
+{
+    char *msg = NULL;
+    if (sqlite3_exec(ss->db, sql, NULL, NULL, &msg) == SQLITE_OK)
+        return CHISO_OK;
+    snprintf(ss->error, sizeof ss->error, "%s", msg ? msg : "unknown error");
+    sqlite3_free(msg);
+    return CHISO_ESTORE;
+}
+
+/* Runs a prepared statement to completion and resets it. */
+static enum chiso_err step_done(struct sqlite_store *ss, enum stmt which,
+                                const char *what)
+{
+    sqlite3_stmt *st = ss->st[which];
+    int rc = sqlite3_step(st);
+    enum chiso_err err = rc == SQLITE_DONE ? CHISO_OK : fail(ss, what);
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return err;
+}
+
+static void sq_close(struct store *s)
+{
+    struct sqlite_store *ss = from(s);
+    if (ss == NULL)
+        return;
+    for (int i = 0; i < ST__COUNT; i++)
+        sqlite3_finalize(ss->st[i]);
+    sqlite3_close(ss->db);
+    free(ss);
+}
+
+static enum chiso_err sq_begin(struct store *s)
+{
+    return exec(from(s), "BEGIN IMMEDIATE");
+}
+
+static enum chiso_err sq_commit(struct store *s)
+{
+    return exec(from(s), "COMMIT");
+}
+
+static void sq_rollback(struct store *s)
+{
+    struct sqlite_store *ss = from(s);
+    if (!sqlite3_get_autocommit(ss->db))
+        exec(ss, "ROLLBACK");
+}
+
+static enum chiso_err sq_put_dossier(struct store *s,
+                                     const struct store_dossier *d)
+{
+    struct sqlite_store *ss = from(s);
+    sqlite3_stmt *st = ss->st[ST_PUT_DOSSIER];
+    sqlite3_bind_text(st, 1, d->code, (int)d->code_len, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, d->unit_code, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, d->fact.version);
+    sqlite3_bind_int64(st, 4, d->fact.first_seen);
+    sqlite3_bind_int(st, 5, d->fact.recv_day);
+    sqlite3_bind_int(st, 6, d->fact.end_day);
+    sqlite3_bind_int64(st, 7, d->fact.flags);
+    sqlite3_bind_int64(st, 8, d->fact.fee);
+    sqlite3_bind_int64(st, 9, d->fact.proc);
+    sqlite3_bind_int64(st, 10, d->batch);
+    sqlite3_bind_int64(st, 11, (sqlite3_int64)d->line);
+    enum chiso_err rc = step_done(ss, ST_PUT_DOSSIER, "storing a dossier");
+    if (rc != CHISO_OK)
+        return rc;
+    st = ss->st[ST_PUT_RECORD];
+    sqlite3_bind_text(st, 1, d->code, (int)d->code_len, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, d->record, (int)d->record_len, SQLITE_STATIC);
+    return step_done(ss, ST_PUT_RECORD, "storing a record");
+}
+
+static enum chiso_err sq_put_refusal(struct store *s, int64_t batch,
+                                     uint64_t line, const char *field,
+                                     const char *reason, const char *record,
+                                     size_t record_len)
+{
+    struct sqlite_store *ss = from(s);
+    sqlite3_stmt *st = ss->st[ST_PUT_REFUSAL];
+    sqlite3_bind_int64(st, 1, batch);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)line);
+    sqlite3_bind_text(st, 3, field, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, reason, -1, SQLITE_STATIC);
+    /* A refused line may not be UTF-8: keep its bytes as a blob. */
+    sqlite3_bind_blob(st, 5, record, (int)record_len, SQLITE_STATIC);
+    return step_done(ss, ST_PUT_REFUSAL, "storing a refusal");
+}
+
+static enum chiso_err sq_open_batch(struct store *s, struct store_batch *b)
+{
+    struct sqlite_store *ss = from(s);
+    sqlite3_stmt *st = ss->st[ST_OPEN_BATCH];
+    sqlite3_bind_text(st, 1, b->source, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, b->started);
+    enum chiso_err rc = step_done(ss, ST_OPEN_BATCH, "starting a batch");
+    if (rc == CHISO_OK)
+        b->id = sqlite3_last_insert_rowid(ss->db);
+    return rc;
+}
+
+static enum chiso_err sq_update_batch(struct store *s,
+                                      const struct store_batch *b)
+{
+    struct sqlite_store *ss = from(s);
+    sqlite3_stmt *st = ss->st[ST_UPDATE_BATCH];
+    sqlite3_bind_int64(st, 1, b->finished);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)b->lines);
+    sqlite3_bind_int64(st, 3, (sqlite3_int64)b->accepted);
+    sqlite3_bind_int64(st, 4, (sqlite3_int64)b->replaced);
+    sqlite3_bind_int64(st, 5, (sqlite3_int64)b->stale);
+    sqlite3_bind_int64(st, 6, (sqlite3_int64)b->refused);
+    sqlite3_bind_int64(st, 7, b->id);
+    return step_done(ss, ST_UPDATE_BATCH, "updating a batch");
+}
+
+static enum chiso_err sq_scan_dossiers(struct store *s, store_dossier_fn fn,
+                                       void *ctx)
+{
+    struct sqlite_store *ss = from(s);
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(ss->db,
+                           "SELECT code, unit, version, first_seen, recv_day,"
+                           " end_day, flags, fee, proc, batch, line"
+                           " FROM dossier",
+                           -1, &st, NULL) != SQLITE_OK)
+        return fail(ss, "reading dossiers");
+    enum chiso_err rc = CHISO_OK;
+    int step;
+    while (rc == CHISO_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
+        struct store_dossier d = {
+            .code = (const char *)sqlite3_column_text(st, 0),
+            .code_len = (size_t)sqlite3_column_bytes(st, 0),
+            .unit_code = (const char *)sqlite3_column_text(st, 1),
+            .fact =
+                {
+                    .version = sqlite3_column_int64(st, 2),
+                    .first_seen = sqlite3_column_int64(st, 3),
+                    .recv_day = sqlite3_column_int(st, 4),
+                    .end_day = sqlite3_column_int(st, 5),
+                    .flags = (uint32_t)sqlite3_column_int64(st, 6),
+                    .fee = sqlite3_column_int64(st, 7),
+                    .proc = sqlite3_column_int64(st, 8),
+                },
+            .batch = sqlite3_column_int64(st, 9),
+            .line = (uint64_t)sqlite3_column_int64(st, 10),
+        };
+        rc = fn(ctx, &d);
+    }
+    if (rc == CHISO_OK && step != SQLITE_DONE)
+        rc = fail(ss, "reading dossiers");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static enum chiso_err sq_get_meta(struct store *s, const char *key, void *buf,
+                                  size_t cap, size_t *len)
+{
+    struct sqlite_store *ss = from(s);
+    sqlite3_stmt *st = ss->st[ST_GET_META];
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    int step = sqlite3_step(st);
+    enum chiso_err rc = CHISO_OK;
+    if (step == SQLITE_ROW) {
+        size_t n = (size_t)sqlite3_column_bytes(st, 0);
+        memcpy(buf, sqlite3_column_blob(st, 0), n < cap ? n : cap);
+        *len = n;
+    } else {
+        rc = step == SQLITE_DONE ? CHISO_ENOTFOUND : fail(ss, "reading meta");
+    }
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return rc;
+}
+
+static enum chiso_err sq_set_meta(struct store *s, const char *key,
+                                  const void *value, size_t len)
+{
+    struct sqlite_store *ss = from(s);
+    sqlite3_stmt *st = ss->st[ST_SET_META];
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 2, value, (int)len, SQLITE_STATIC);
+    return step_done(ss, ST_SET_META, "writing meta");
+}
+
+static enum chiso_err sq_scan_unit_lists(struct store *s, store_text_fn fn,
+                                         void *ctx)
+{
+    struct sqlite_store *ss = from(s);
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(ss->db,
+                           "SELECT name, content FROM unit_list ORDER BY name",
+                           -1, &st, NULL) != SQLITE_OK)
+        return fail(ss, "reading unit lists");
+    enum chiso_err rc = CHISO_OK;
+    int step;
+    while (rc == CHISO_OK && (step = sqlite3_step(st)) == SQLITE_ROW)
+        rc = fn(ctx, (const char *)sqlite3_column_text(st, 0),
+                (const char *)sqlite3_column_text(st, 1),
+                (size_t)sqlite3_column_bytes(st, 1));
+    if (rc == CHISO_OK && step != SQLITE_DONE)
+        rc = fail(ss, "reading unit lists");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static enum chiso_err sq_put_unit_list(struct store *s, const char *name,
+                                       const char *text, size_t len)
+{
+    struct sqlite_store *ss = from(s);
+    sqlite3_stmt *st = ss->st[ST_PUT_UNIT_LIST];
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, text, (int)len, SQLITE_STATIC);
+    return step_done(ss, ST_PUT_UNIT_LIST, "storing a unit list");
+}
+
+static const char *sq_last_error(struct store *s)
+{
+    return from(s)->error;
+}
+
+static const struct store_ops sqlite_ops = {
+    .name = "sqlite",
+    .close = sq_close,
+    .begin = sq_begin,
+    .commit = sq_commit,
+    .rollback = sq_rollback,
+    .put_dossier = sq_put_dossier,
+    .put_refusal = sq_put_refusal,
+    .open_batch = sq_open_batch,
+    .update_batch = sq_update_batch,
+    .scan_dossiers = sq_scan_dossiers,
+    .get_meta = sq_get_meta,
+    .set_meta = sq_set_meta,
+    .scan_unit_lists = sq_scan_unit_lists,
+    .put_unit_list = sq_put_unit_list,
+    .last_error = sq_last_error,
+};
+
+/* Checks or records the schema version; *created when the file was new. */
+static enum chiso_err check_schema(struct sqlite_store *ss, bool *created,
+                                   char *detail, size_t detail_size)
+{
+    char version[16];
+    size_t len = 0;
+    enum chiso_err rc =
+        sq_get_meta(&ss->base, "schema", version, sizeof version - 1, &len);
+    if (rc == CHISO_ENOTFOUND) {
+        *created = true;
+        return sq_set_meta(&ss->base, "schema", SCHEMA_VERSION,
+                           strlen(SCHEMA_VERSION));
+    }
+    if (rc != CHISO_OK)
+        return err_set(detail, detail_size, rc, "%s", ss->error);
+    version[len < sizeof version ? len : sizeof version - 1] = '\0';
+    *created = false;
+    if (strcmp(version, SCHEMA_VERSION) != 0)
+        return err_set(detail, detail_size, CHISO_ECONFLICT,
+                       "database schema %s; this chiso reads schema %s",
+                       version, SCHEMA_VERSION);
+    return CHISO_OK;
+}
+
+enum chiso_err store_sqlite_open(const char *path, struct store **out,
+                                 bool *created, char *detail,
+                                 size_t detail_size)
+{
+    struct sqlite_store *ss = xcalloc(1, sizeof *ss);
+    ss->base.ops = &sqlite_ops;
+    enum chiso_err rc = CHISO_OK;
+    if (sqlite3_open_v2(path, &ss->db,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
+        SQLITE_OK) {
+        rc = err_set(detail, detail_size, CHISO_EIO, "%s: %s", path,
+                     ss->db ? sqlite3_errmsg(ss->db) : "cannot open");
+        goto out;
+    }
+    sqlite3_busy_timeout(ss->db, 10000);
+    rc = exec(ss, "PRAGMA journal_mode=WAL;"
+                  "PRAGMA synchronous=FULL;"
+                  "PRAGMA cache_size=-65536;"
+                  "PRAGMA temp_store=MEMORY;");
+    if (rc == CHISO_OK)
+        rc = exec(ss, "BEGIN IMMEDIATE");
+    if (rc == CHISO_OK)
+        rc = exec(ss, schema);
+    for (int i = 0; rc == CHISO_OK && i < ST__COUNT; i++)
+        if (sqlite3_prepare_v3(ss->db, stmt_sql[i], -1,
+                               SQLITE_PREPARE_PERSISTENT, &ss->st[i],
+                               NULL) != SQLITE_OK)
+            rc = fail(ss, "preparing statements");
+    if (rc != CHISO_OK) {
+        rc = err_set(detail, detail_size, CHISO_ESTORE, "%s: %s", path,
+                     ss->error);
+        goto out;
+    }
+    rc = check_schema(ss, created, detail, detail_size);
+    if (rc == CHISO_OK)
+        rc = exec(ss, "COMMIT");
+    if (rc != CHISO_OK && detail && detail[0] == '\0')
+        err_set(detail, detail_size, rc, "%s: %s", path, ss->error);
+out:
+    if (rc != CHISO_OK) {
+        sq_rollback(&ss->base);
+        sq_close(&ss->base);
+        return rc;
+    }
+    *out = &ss->base;
+    return CHISO_OK;
+}
