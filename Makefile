@@ -86,12 +86,15 @@ fuzz-replay: $(FUZZ_NAMES:%=$(BUILD)/replay/%)
 integration-test: chiso$(if $(SAN),-san)
 	CHISO=./chiso$(if $(SAN),-san) tests/integration/run.sh
 
-test: unit-test fuzz-replay integration-test
+test: deps
+	$(MAKE) unit-test fuzz-replay integration-test
 
 fuzz:
 	$(MAKE) -f tests/fuzz/fuzz.mk
 
-demo: chiso
+# deps first, then a fresh make: pkg-config must see the installed packages.
+demo: deps
+	$(MAKE) chiso
 	./chiso demo --db demo.db
 
 bench: chiso
