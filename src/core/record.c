@@ -22,14 +22,57 @@ static const char *const stamp_fields[RECORD__STAMP_COUNT] = {
     "NgayTra",     "NgayTuChoi",   "NgayCapNhat",
 };
 
-static void *json_try_alloc(size_t size)
+/*
+ * jansson allocates every node, key and string of a line separately, and
+ * frees them all when the line is done: measured on the demo file, malloc and
+ * free were a quarter of load time. A per-thread bump arena, emptied after
+ * each line, serves those allocations; a header word tells free() whether a
+ * block came from the arena or, when the arena is full, from the heap.
+ */
+#define ARENA_BYTES (512u << 10)
+#define HDR 16u /* keeps 16-byte alignment */
+
+static _Thread_local struct {
+    char *base;
+    size_t used;
+    bool active; /* inside record_parse */
+} arena;
+
+static void *json_alloc(size_t size)
 {
-    return mem_try_alloc(size);
+    size_t need = (size + HDR + 15) & ~(size_t)15;
+    char *p;
+    if (arena.active && arena.base && ARENA_BYTES - arena.used >= need) {
+        p = arena.base + arena.used;
+        arena.used += need;
+        *(size_t *)p = 1;
+    } else {
+        p = mem_try_alloc(size + HDR);
+        if (p == NULL)
+            return NULL;
+        *(size_t *)p = 0;
+    }
+    return p + HDR;
+}
+
+static void json_free(void *ptr)
+{
+    if (ptr == NULL)
+        return;
+    char *p = (char *)ptr - HDR;
+    if (*(size_t *)p == 0)
+        mem_free(p);
 }
 
 void record_init(void)
 {
-    json_set_alloc_funcs(json_try_alloc, mem_free);
+    json_set_alloc_funcs(json_alloc, json_free);
+}
+
+void record_thread_done(void)
+{
+    mem_free(arena.base);
+    arena.base = NULL;
 }
 
 static enum chiso_err refuse(struct record_error *why, const char *field,
@@ -366,10 +409,15 @@ enum chiso_err record_parse(const struct unit_registry *units, const char *line,
     if (len > CHISO_MAX_LINE_BYTES)
         return refuse(why, "", "line longer than %u bytes",
                       CHISO_MAX_LINE_BYTES);
+    if (arena.base == NULL)
+        arena.base = mem_try_alloc(ARENA_BYTES);
+    arena.used = 0;
+    arena.active = true;
     json_error_t jerr;
     json_t *root = json_loadb(line, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL,
                               &jerr);
     if (root == NULL) {
+        arena.active = false;
         if (json_error_code(&jerr) == json_error_out_of_memory) {
             refuse(why, "", "out of memory");
             return CHISO_ENOMEM;
@@ -382,6 +430,7 @@ enum chiso_err record_parse(const struct unit_registry *units, const char *line,
                             ? parse_object(units, root, &r, why)
                             : refuse(why, "", "a record must be a JSON object");
     json_decref(root);
+    arena.active = false;
     if (rc == CHISO_OK)
         *rec = r;
     return rc;

@@ -74,4 +74,8 @@ enum chiso_err record_parse(const struct unit_registry *units, const char *line,
  * that input-fed memory fails softly. Call before the first record_parse. */
 void record_init(void);
 
+/* Frees the calling thread's parse arena (each thread that parsed records
+ * calls it before it ends; harmless if it parsed none). */
+void record_thread_done(void);
+
 #endif

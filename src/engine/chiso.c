@@ -203,6 +203,7 @@ void chiso_close(struct chiso *c)
 {
     if (c == NULL)
         return;
+    record_thread_done();
     if (c->store != NULL)
         c->store->ops->close(c->store);
     state_destroy(c->state);
