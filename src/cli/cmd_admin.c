@@ -127,23 +127,17 @@ int cmd_demo(int argc, char **argv)
         chiso_close(c);
         return EXIT_FAIL;
     }
-    if (fmt == OUT_TABLE) {
-        const struct indicator *ind = catalogue_find(chiso_catalogue(c),
-                                                     "toan_trinh");
+    const struct indicator *ind = catalogue_find(chiso_catalogue(c), "toan_trinh");
+    if (fmt == OUT_TABLE && ind != NULL) {
         struct vt_period p;
         vt_period_parse("2025-06", &p, NULL, 0);
-        static const struct {
-            const char *code, *label;
-        } show[] = {{"VN", "national"}, {NULL, NULL}};
-        for (size_t i = 0; ind != NULL && show[i].code; i++) {
-            struct indicator_value v;
-            chiso_value(c, ind, UNIT_ROOT, &p, &v);
-            char buf[32];
-            if (v.r.has_value)
-                q_format(v.r.value, 2, '.', buf, sizeof buf);
-            printf("\ntoan_trinh, June 2025, %s: %s %%\n", show[i].label,
-                   v.r.has_value ? buf : "—");
-        }
+        struct indicator_value v;
+        chiso_value(c, ind, UNIT_ROOT, &p, &v);
+        char buf[64] = "—";
+        if (v.r.has_value)
+            q_format(v.r.value, 2, '.', buf, sizeof buf);
+        printf("\nfull-process online rate (toan_trinh), June 2025, national: "
+               "%s %%\n", buf);
         printf("next: chiso rank --db %s --indicator toan_trinh "
                "--period 2025-06 --level province\n",
                opts_get(&spec, "db")->value);

@@ -227,6 +227,9 @@ static enum chiso_err parse_lines(struct catalogue *cat, const char *text,
         const char *line = p;
         p += n + (eol != NULL);
         lc.line++;
+        const char *nul = memchr(line, '\0', n);
+        if (nul != NULL)
+            return at(&lc, (size_t)(nul - line) + 1, "NUL byte in the catalogue");
         size_t tl = n;
         const char *t = trim(line, &tl);
         if (tl == 0 || t[0] == '#')

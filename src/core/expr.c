@@ -291,9 +291,7 @@ static enum q_status eval(const struct expr *e, int i, const int64_t *vars,
         return Q_OK;
     case OP_NEG:
         st = eval(e, nd->a, vars, &a);
-        if (st == Q_OK)
-            *out = (struct rational){-a.num, a.den};
-        return st;
+        return st == Q_OK ? q_sub(q_from_int(0), a, out) : st;
     default:
         break;
     }

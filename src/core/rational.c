@@ -23,11 +23,17 @@ static q_int gcd(q_int a, q_int b)
     return a;
 }
 
+/* The most negative q_int: it has no positive counterpart, so no value may
+ * hold it (negating it is undefined). */
+#define Q_MIN ((q_int)((unsigned __int128)1 << 127))
+
 /* Reduces num/den (den != 0) into *out with a positive denominator. */
 static enum q_status make(q_int num, q_int den, struct rational *out)
 {
     if (den == 0)
         return Q_DIV_ZERO;
+    if (num == Q_MIN || den == Q_MIN)
+        return Q_OVERFLOW;
     if (den < 0) {
         num = -num;
         den = -den;
@@ -149,53 +155,64 @@ bool q_is_zero(struct rational a)
     return a.num == 0;
 }
 
-/* Decimal digits of a non-negative q_int into buf (reversed, returns count). */
-static size_t digits_rev(q_int v, char *buf)
+/* The next decimal digit of r/den (0 <= r < den): returns floor(10r / den)
+ * and leaves 10r mod den in *r. Ten additions, each below 2·den < 2^128 as
+ * unsigned, so no denominator up to 2^127 can overflow. */
+static int next_digit(unsigned __int128 *r, unsigned __int128 den)
 {
-    size_t n = 0;
-    do {
-        buf[n++] = (char)('0' + (int)(v % 10));
-        v /= 10;
-    } while (v > 0);
-    return n;
+    unsigned __int128 acc = 0;
+    int digit = 0;
+    for (int i = 0; i < 10; i++) {
+        acc += *r;
+        if (acc >= den) {
+            acc -= den;
+            digit++;
+        }
+    }
+    *r = acc;
+    return digit;
 }
 
 void q_format(struct rational a, int decimals, char sep, char *out, size_t size)
 {
-    q_int scale = 1;
-    for (int i = 0; i < decimals; i++)
-        scale *= 10;
     bool neg = a.num < 0;
-    q_int n = q_abs(a.num), whole = n / a.den, rem = n % a.den;
-    /* scaled = round(rem * scale / den), half away from zero, computed
-     * without forming rem * scale when that would overflow. */
-    q_int frac = 0, r = rem;
-    for (int i = 0; i < decimals; i++) {
-        r *= 10; /* r < den, so r*10 < 10*den: safe unless den > 2^123 */
-        frac = frac * 10 + r / a.den;
-        r %= a.den;
+    unsigned __int128 n = (unsigned __int128)q_abs(a.num),
+                      den = (unsigned __int128)a.den;
+    unsigned __int128 whole = n / den, r = n % den;
+    char frac[40];
+    if (decimals > (int)sizeof frac - 1)
+        decimals = (int)sizeof frac - 1;
+    for (int i = 0; i < decimals; i++)
+        frac[i] = (char)('0' + next_digit(&r, den));
+    /* Half away from zero: round up when the remainder is at least half. */
+    if (r >= den - r) {
+        int i = decimals - 1;
+        while (i >= 0 && frac[i] == '9')
+            frac[i--] = '0';
+        if (i >= 0)
+            frac[i]++;
+        else
+            whole++;
     }
-    if (r * 2 >= a.den)
-        frac++;
-    if (frac >= scale) {
-        frac -= scale;
-        whole++;
-    }
-    char w[64], f[64];
-    size_t nw = digits_rev(whole, w);
-    size_t nf = digits_rev(frac, f);
-    char buf[160];
+    char w[48];
+    size_t nw = 0;
+    do {
+        w[nw++] = (char)('0' + (int)(whole % 10));
+        whole /= 10;
+    } while (whole > 0);
+    bool zero = nw == 1 && w[0] == '0';
+    for (int i = 0; i < decimals; i++)
+        zero = zero && frac[i] == '0';
+    char buf[96];
     size_t k = 0;
-    if (neg && (whole != 0 || frac != 0))
+    if (neg && !zero)
         buf[k++] = '-';
     while (nw > 0)
         buf[k++] = w[--nw];
     if (decimals > 0) {
         buf[k++] = sep;
-        for (int i = (int)nf; i < decimals; i++)
-            buf[k++] = '0';
-        while (nf > 0)
-            buf[k++] = f[--nf];
+        memcpy(buf + k, frac, (size_t)decimals);
+        k += (size_t)decimals;
     }
     buf[k] = '\0';
     snprintf(out, size, "%s", buf);

@@ -10,6 +10,7 @@
 
 #include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/mem.h"
@@ -28,6 +29,12 @@ static const char *const stamp_fields[RECORD__STAMP_COUNT] = {
  * free were a quarter of load time. A per-thread bump arena, emptied after
  * each line, serves those allocations; a header word tells free() whether a
  * block came from the arena or, when the arena is full, from the heap.
+ *
+ * Allocation here must not fail: jansson 2.14 does not survive a failed
+ * allocation (its lexer drops the byte it could not save and goes on, which
+ * can change a key or overrun a buffer; upstream issue #362). The memory is
+ * bounded by the line limit (CHISO_MAX_LINE_BYTES), so the heap fallback uses
+ * the aborting allocator.
  */
 #define ARENA_BYTES (512u << 10)
 #define HDR 16u /* keeps 16-byte alignment */
@@ -47,9 +54,7 @@ static void *json_alloc(size_t size)
         arena.used += need;
         *(size_t *)p = 1;
     } else {
-        p = mem_try_alloc(size + HDR);
-        if (p == NULL)
-            return NULL;
+        p = xmalloc(size + HDR);
         *(size_t *)p = 0;
     }
     return p + HDR;
@@ -61,7 +66,7 @@ static void json_free(void *ptr)
         return;
     char *p = (char *)ptr - HDR;
     if (*(size_t *)p == 0)
-        mem_free(p);
+        free(p);
 }
 
 void record_init(void)
@@ -71,7 +76,7 @@ void record_init(void)
 
 void record_thread_done(void)
 {
-    mem_free(arena.base);
+    free(arena.base);
     arena.base = NULL;
 }
 
@@ -410,7 +415,7 @@ enum chiso_err record_parse(const struct unit_registry *units, const char *line,
         return refuse(why, "", "line longer than %u bytes",
                       CHISO_MAX_LINE_BYTES);
     if (arena.base == NULL)
-        arena.base = mem_try_alloc(ARENA_BYTES);
+        arena.base = xmalloc(ARENA_BYTES);
     arena.used = 0;
     arena.active = true;
     json_error_t jerr;
@@ -418,10 +423,6 @@ enum chiso_err record_parse(const struct unit_registry *units, const char *line,
                               &jerr);
     if (root == NULL) {
         arena.active = false;
-        if (json_error_code(&jerr) == json_error_out_of_memory) {
-            refuse(why, "", "out of memory");
-            return CHISO_ENOMEM;
-        }
         return refuse(why, "", "not valid JSON at column %d: %s", jerr.column,
                       jerr.text);
     }

@@ -63,15 +63,15 @@ struct record_error {
 /*
  * Parses one line (len bytes, no newline). Returns CHISO_OK with *rec set;
  * CHISO_ERECORD with *why set when the record breaks the contract (not JSON,
- * a rule of §4.1); CHISO_ENOMEM when memory ran out (also with *why).
+ * a rule of §4.1). Memory is bounded by the line limit; exhaustion aborts.
  * units must be finished. Thread-safe for distinct rec/why.
  */
 enum chiso_err record_parse(const struct unit_registry *units, const char *line,
                             size_t len, struct record *rec,
                             struct record_error *why);
 
-/* One-time set-up: routes the JSON library's allocations through mem.h so
- * that input-fed memory fails softly. Call before the first record_parse. */
+/* One-time set-up: routes the JSON library's allocations through a
+ * per-thread arena. Call before the first record_parse. */
 void record_init(void);
 
 /* Frees the calling thread's parse arena (each thread that parsed records

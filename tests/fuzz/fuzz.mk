@@ -66,11 +66,13 @@ $(FUZZ_NAMES:%=run-%): run-%: $(FUZZ_DIR)/%
 	    $(if $(wildcard tests/fuzz/$*.dict),-dict=tests/fuzz/$*.dict) \
 	    $(FUZZ_DIR)/found/$* tests/fuzz/corpus/$*
 
-# Adds to the saved corpus only the finds that reach new coverage.
+# Adds to the saved corpus only the finds that reach new edges (hit counts
+# aside, which keeps it to a few hundred small files); inputs that crash are
+# left out.
 $(FUZZ_NAMES:%=merge-%): merge-%: $(FUZZ_DIR)/%
 	@mkdir -p $(FUZZ_DIR)/found/$*
-	$< -merge=1 -max_len=$(FUZZ_MAX_LEN) tests/fuzz/corpus/$* \
-	    $(FUZZ_DIR)/found/$*
+	$< -merge=1 -use_counters=0 -max_len=$(FUZZ_MAX_LEN) \
+	    tests/fuzz/corpus/$* $(FUZZ_DIR)/found/$*
 
 FORCE:
 
