@@ -15,6 +15,7 @@ void csv_init(struct csv_reader *r, const char *buf, size_t len)
     memset(r, 0, sizeof *r);
     r->p = buf;
     r->end = buf + len;
+    r->next_line = 1;
     if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
         r->p += 3;
 }
@@ -32,7 +33,7 @@ enum chiso_err csv_next(struct csv_reader *r, bool *got, char *detail,
     *got = false;
     if (r->p >= r->end)
         return CHISO_OK;
-    r->line++;
+    r->line = r->next_line;
     r->nfields = 0;
     size_t used = 0;
     size_t starts[CHISO_MAX_CSV_FIELDS];
@@ -53,6 +54,8 @@ enum chiso_err csv_next(struct csv_reader *r, bool *got, char *detail,
                                    "line %zu: unterminated quoted field",
                                    r->line);
                 char c = *r->p++;
+                if (c == '\n')
+                    r->next_line++;
                 if (c == '"') {
                     if (r->p < r->end && *r->p == '"')
                         r->p++;
@@ -92,9 +95,10 @@ enum chiso_err csv_next(struct csv_reader *r, bool *got, char *detail,
         }
         if (r->p < r->end && *r->p == '\r')
             r->p++;
-        if (r->p < r->end && *r->p == '\n')
+        if (r->p < r->end && *r->p == '\n') {
             r->p++;
-        else if (r->p < r->end)
+            r->next_line++;
+        } else if (r->p < r->end)
             return err_set(detail, detail_size, CHISO_EPARSE,
                            "line %zu: bare carriage return", r->line);
         break;

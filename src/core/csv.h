@@ -17,7 +17,8 @@
 
 struct csv_reader {
     const char *p, *end;
-    size_t line; /* line number of the row last read, 1-based */
+    size_t line;      /* physical line where the row last read starts */
+    size_t next_line; /* physical line where the next row starts */
     size_t nfields;
     const char *fields[CHISO_MAX_CSV_FIELDS];
     size_t lens[CHISO_MAX_CSV_FIELDS];

@@ -317,11 +317,12 @@ static enum chiso_err parse_supplements(const json_t *obj, struct record *rec,
     json_t *arr;
     enum chiso_err rc = get_array(obj, "DanhSachHoSoBoSung", &arr, why);
     char path[80];
-    rec->supplements = arr ? (uint32_t)json_array_size(arr) : 0;
+    rec->supplements = 0;
     for (size_t i = 0; rc == CHISO_OK && arr && i < json_array_size(arr); i++) {
         json_t *e = json_array_get(arr, i);
         if (!json_is_object(e))
-            continue;
+            continue; /* SPEC §4.1: not a round */
+        rec->supplements++;
         int64_t asked = RECORD_NO_TIME, given = RECORD_NO_TIME;
         rc = get_stamp(e, "NgayYeuCau",
                        elem_path(path, sizeof path, "DanhSachHoSoBoSung", i,
@@ -359,6 +360,11 @@ static enum chiso_err parse_object(const struct unit_registry *units,
     if (rec->unit == UNIT_NONE)
         return refuse(why, "MaDonVi", "unknown unit code '%.*s'",
                       (int)(len > 40 ? 40 : len), s);
+    if (unit_at(units, rec->unit)->level == UNIT_NATIONAL)
+        return refuse(why, "MaDonVi", "'%.*s' is the national root; a dossier "
+                                      "is handled by a commune, province or "
+                                      "ministry",
+                      (int)len, s);
     rc = get_code(obj, "MaTTHC", &s, &len, why);
     if (rc != CHISO_OK)
         return rc;

@@ -11,7 +11,7 @@
 #include "core/record.h"
 #include "core/unit.h"
 
-/* The registry built from the embedded data/*.csv lists; loaded on first use,
+/* The registry built from the embedded data/ CSV lists; loaded on first use,
  * freed by fixture_cleanup(). Aborts the run if it cannot be loaded. */
 const struct unit_registry *fixture_units(void);
 
