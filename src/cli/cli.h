@@ -67,5 +67,6 @@ int cmd_units(int argc, char **argv);
 int cmd_indicators(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_init(int argc, char **argv);
+int cmd_info(int argc, char **argv);
 
 #endif

@@ -273,3 +273,58 @@ int cmd_indicators(int argc, char **argv)
     catalogue_free(cat);
     return EXIT_OK;
 }
+
+int cmd_info(int argc, char **argv)
+{
+    static struct opt opts[] = {
+        CLI_COMMON_OPTS,
+        {NULL, NULL, NULL, NULL, false},
+    };
+    static const struct cmd_spec spec = {
+        "info", NULL,
+        "What a database holds and what its live state costs in memory.",
+        "bytes_per_dossier is the dossier table (what retraction needs) "
+        "divided by the dossiers; the counters grow with units × months, not "
+        "with dossiers.",
+        opts};
+    const char *pos[1];
+    size_t npos;
+    int prc = opts_parse(&spec, argc, argv, pos, 0, &npos);
+    if (prc != 0)
+        return prc == 1 ? EXIT_OK : EXIT_USAGE;
+    int fmt = cli_format(&spec);
+    if (fmt < 0)
+        return EXIT_USAGE;
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    struct chiso *c = cli_open(&spec, NULL);
+    if (c == NULL)
+        return EXIT_FAIL;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    size_t table, counters, n = chiso_dossiers(c);
+    chiso_memory(c, &table, &counters);
+    const struct unit_registry *reg = chiso_units(c);
+    const char *headers[] = {"database", "units", "dossiers", "table_bytes",
+                             "bytes_per_dossier", "counter_bytes",
+                             "open_seconds"};
+    struct out_table *t = out_table_new(headers, 7);
+    char buf[32];
+    out_text(t, opts_get(&spec, "db")->value);
+    out_int(t, (int64_t)units_count(reg));
+    out_int(t, (int64_t)n);
+    out_int(t, (int64_t)table);
+    if (n > 0) {
+        snprintf(buf, sizeof buf, "%.1f", (double)table / (double)n);
+        out_number(t, buf);
+    } else {
+        out_null(t);
+    }
+    out_int(t, (int64_t)counters);
+    snprintf(buf, sizeof buf, "%.3f",
+             (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+    out_number(t, buf);
+    out_print(t, stdout, (enum out_format)fmt);
+    out_table_free(t);
+    chiso_close(c);
+    return EXIT_OK;
+}

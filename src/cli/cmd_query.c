@@ -91,8 +91,8 @@ int cmd_rank(int argc, char **argv)
         {"period", "PERIOD", "2025-06, 2025Q2, 2025, a day or a range", NULL,
          false},
         {"level", "LEVEL", "ministry, province or commune", "province", false},
-        {"within", "CODE", "only units inside this one (e.g. the communes of "
-                           "a province)", NULL, false},
+        {"within", "CODE", "rank only the units inside this one (e.g. the "
+                           "communes of a province)", NULL, false},
         {NULL, NULL, NULL, NULL, false},
     };
     static const struct cmd_spec spec = {
@@ -134,14 +134,12 @@ int cmd_rank(int argc, char **argv)
     }
     struct rank_entry *e;
     size_t n;
-    chiso_rank(c, ind, level, &p, &e, &n);
+    chiso_rank(c, ind, level, within, &p, &e, &n);
     const char *headers[] = {"rank", "unit", "name", "value", "numerator",
                              "denominator", "target", "met"};
     struct out_table *t = out_table_new(headers, 8);
     const struct unit_registry *reg = chiso_units(c);
     for (size_t i = 0; i < n; i++) {
-        if (!unit_is_within(reg, e[i].unit, within))
-            continue;
         if (e[i].rank > 0)
             out_int(t, e[i].rank);
         else

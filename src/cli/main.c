@@ -19,6 +19,7 @@ static const struct command {
     {"indicators", cmd_indicators, "list or check the indicator catalogue"},
     {"demo", cmd_demo, "generate and load a realistic demo year"},
     {"init", cmd_init, "create a database (optionally with your unit lists)"},
+    {"info", cmd_info, "what a database holds and its live memory"},
 };
 
 static void usage(FILE *f)

@@ -121,8 +121,7 @@ static int parse_primary(struct parser *p)
             return -1;
         skip_space(p);
         if (p->pos >= p->len || p->s[p->pos] != ')')
-            return fail(p, p->pos, "expected ')' to close the '(' at column %zu",
-                        start + 1);
+            return fail(p, start, "this '(' is never closed");
         p->pos++;
         return inner;
     }

@@ -259,13 +259,14 @@ void chiso_value(const struct chiso *c, const struct indicator *ind,
 }
 
 void chiso_rank(const struct chiso *c, const struct indicator *ind, int level,
-                const struct vt_period *p, struct rank_entry **out, size_t *n)
+                uint32_t within, const struct vt_period *p,
+                struct rank_entry **out, size_t *n)
 {
     size_t total = units_count(c->units), k = 0;
     struct rank_entry *e = xmalloc((total ? total : 1) * sizeof *e);
     for (uint32_t u = 0; u < total; u++) {
         const struct unit *unit = unit_at(c->units, u);
-        if ((int)unit->level != level)
+        if ((int)unit->level != level || !unit_is_within(c->units, u, within))
             continue;
         e[k] = (struct rank_entry){.unit = u, .code = unit->code};
         chiso_value(c, ind, u, p, &e[k].v);

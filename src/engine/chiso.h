@@ -59,11 +59,12 @@ void chiso_value(const struct chiso *c, const struct indicator *ind,
                  struct indicator_value *out);
 
 /*
- * Ranks the units of a level for an indicator and period. *out (n entries)
- * is allocated and owned by the caller (free()).
+ * Ranks the units of a level inside `within` (UNIT_ROOT: all of them) for an
+ * indicator and period. *out (n entries) is allocated and owned by the
+ * caller (free()).
  */
 void chiso_rank(const struct chiso *c, const struct indicator *ind,
-                int level, const struct vt_period *p,
+                int level, uint32_t within, const struct vt_period *p,
                 struct rank_entry **out, size_t *n);
 
 /* Dossiers held by the live state. */
