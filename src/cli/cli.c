@@ -29,6 +29,18 @@ struct chiso *cli_open(const struct cmd_spec *spec, const char *units_dir)
     return c;
 }
 
+int cli_parse(const struct cmd_spec *spec, int argc, char **argv, int *fmt)
+{
+    const char *pos[1];
+    size_t npos;
+    int rc = opts_parse(spec, argc, argv, pos, 0, &npos);
+    if (rc != 0)
+        return rc == 1 ? EXIT_OK : EXIT_USAGE;
+    if (fmt != NULL && (*fmt = cli_format(spec)) < 0)
+        return EXIT_USAGE;
+    return -1;
+}
+
 int cli_format(const struct cmd_spec *spec)
 {
     const char *v = opts_get(spec, "format")->value;

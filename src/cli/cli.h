@@ -35,6 +35,13 @@ enum {
  * reason and returns NULL on failure. */
 struct chiso *cli_open(const struct cmd_spec *spec, const char *units_dir);
 
+/*
+ * Parses a command line without positional arguments and, when fmt is not
+ * NULL, its --format. Returns -1 to go on, else the exit status to return
+ * (after --help, or a usage message).
+ */
+int cli_parse(const struct cmd_spec *spec, int argc, char **argv, int *fmt);
+
 /* The --format of a command; -1 (after a message) if invalid. */
 int cli_format(const struct cmd_spec *spec);
 

@@ -72,11 +72,10 @@ int cmd_demo(int argc, char **argv)
         "arrive as a sync sends them: corrections, and stale re-sends.\n"
         "example: chiso demo --db demo.db",
         opts};
-    const char *pos[1];
-    size_t npos;
-    int prc = opts_parse(&spec, argc, argv, pos, 0, &npos);
-    if (prc != 0)
-        return prc == 1 ? EXIT_OK : EXIT_USAGE;
+    int fmt;
+    int prc = cli_parse(&spec, argc, argv, &fmt);
+    if (prc >= 0)
+        return prc;
     uint64_t n, seed;
     if (!parse_u64(opts_get(&spec, "dossiers")->value, 50000000, &n) || n == 0 ||
         !parse_u64(opts_get(&spec, "seed")->value, UINT64_MAX, &seed)) {
@@ -84,9 +83,6 @@ int cmd_demo(int argc, char **argv)
                         "whole number\n");
         return EXIT_USAGE;
     }
-    int fmt = cli_format(&spec);
-    if (fmt < 0)
-        return EXIT_USAGE;
     struct demo_sink sink = {0};
     const char *out = opts_get(&spec, "out")->value;
     if (out != NULL && (sink.copy = fopen(out, "w")) == NULL) {
@@ -166,11 +162,9 @@ int cmd_init(int argc, char **argv)
         "(code,name,short_name,successor_code). Optional valid_from and "
         "valid_to columns (yyyy-MM-dd) date the units.",
         opts};
-    const char *pos[1];
-    size_t npos;
-    int prc = opts_parse(&spec, argc, argv, pos, 0, &npos);
-    if (prc != 0)
-        return prc == 1 ? EXIT_OK : EXIT_USAGE;
+    int prc = cli_parse(&spec, argc, argv, NULL);
+    if (prc >= 0)
+        return prc;
     struct chiso *c = cli_open(&spec, opts_get(&spec, "units")->value);
     if (c == NULL)
         return EXIT_FAIL;
@@ -205,14 +199,10 @@ int cmd_indicators(int argc, char **argv)
         "indicators: chiso indicators --dump > my.conf, edit my.conf, then "
         "pass --catalogue my.conf to any command.",
         opts};
-    const char *pos[1];
-    size_t npos;
-    int prc = opts_parse(&spec, argc, argv, pos, 0, &npos);
-    if (prc != 0)
-        return prc == 1 ? EXIT_OK : EXIT_USAGE;
-    int fmt = cli_format(&spec);
-    if (fmt < 0)
-        return EXIT_USAGE;
+    int fmt;
+    int prc = cli_parse(&spec, argc, argv, &fmt);
+    if (prc >= 0)
+        return prc;
     if (opts_get(&spec, "dump")->given) {
         const struct embedded_file *f = embedded_find("indicators.conf");
         fwrite(f->data, 1, f->len, stdout);
@@ -287,14 +277,10 @@ int cmd_info(int argc, char **argv)
         "divided by the dossiers; the counters grow with units × months, not "
         "with dossiers.",
         opts};
-    const char *pos[1];
-    size_t npos;
-    int prc = opts_parse(&spec, argc, argv, pos, 0, &npos);
-    if (prc != 0)
-        return prc == 1 ? EXIT_OK : EXIT_USAGE;
-    int fmt = cli_format(&spec);
-    if (fmt < 0)
-        return EXIT_USAGE;
+    int fmt;
+    int prc = cli_parse(&spec, argc, argv, &fmt);
+    if (prc >= 0)
+        return prc;
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     struct chiso *c = cli_open(&spec, NULL);

@@ -13,15 +13,6 @@
 static const char *const value_headers[] = {"value", "numerator",
                                             "denominator", "target", "met"};
 
-/* Parses the command line; returns -1 to go on, else the exit status. */
-static int parse(const struct cmd_spec *spec, int argc, char **argv)
-{
-    const char *pos[1];
-    size_t npos;
-    int rc = opts_parse(spec, argc, argv, pos, 0, &npos);
-    return rc == 0 ? -1 : rc == 1 ? EXIT_OK : EXIT_USAGE;
-}
-
 int cmd_value(int argc, char **argv)
 {
     static struct opt opts[] = {
@@ -41,11 +32,11 @@ int cmd_value(int argc, char **argv)
         "denominator has no value (shown as —).\n"
         "example: chiso value --indicator toan_trinh --period 2025-06 --unit 01",
         opts};
-    int rc = parse(&spec, argc, argv);
+    int fmt;
+    int rc = cli_parse(&spec, argc, argv, &fmt);
     if (rc >= 0)
         return rc;
-    int fmt = cli_format(&spec);
-    if (fmt < 0 || !cli_require(&spec, "indicator") ||
+    if (!cli_require(&spec, "indicator") ||
         !cli_require(&spec, "period"))
         return EXIT_USAGE;
     struct vt_period p;
@@ -103,11 +94,11 @@ int cmd_rank(int argc, char **argv)
         "example: chiso rank --indicator toan_trinh --period 2025-06 "
         "--level province",
         opts};
-    int rc = parse(&spec, argc, argv);
+    int fmt;
+    int rc = cli_parse(&spec, argc, argv, &fmt);
     if (rc >= 0)
         return rc;
-    int fmt = cli_format(&spec);
-    if (fmt < 0 || !cli_require(&spec, "indicator") ||
+    if (!cli_require(&spec, "indicator") ||
         !cli_require(&spec, "period"))
         return EXIT_USAGE;
     struct vt_period p;
@@ -174,11 +165,11 @@ int cmd_measures(int argc, char **argv)
         "open_overdue are gauges as of the end of the period's last day.\n"
         "example: chiso measures --period 2025-06 --unit 01 --rollup",
         opts};
-    int rc = parse(&spec, argc, argv);
+    int fmt;
+    int rc = cli_parse(&spec, argc, argv, &fmt);
     if (rc >= 0)
         return rc;
-    int fmt = cli_format(&spec);
-    if (fmt < 0 || !cli_require(&spec, "period"))
+    if (!cli_require(&spec, "period"))
         return EXIT_USAGE;
     struct vt_period p;
     if (!cli_period(&spec, opts_get(&spec, "period")->value, &p))
@@ -231,12 +222,10 @@ int cmd_units(int argc, char **argv)
     static const struct cmd_spec spec = {
         "units", NULL, "Lists the organisation units of the database.",
         "example: chiso units --level commune --within 01", opts};
-    int rc = parse(&spec, argc, argv);
+    int fmt;
+    int rc = cli_parse(&spec, argc, argv, &fmt);
     if (rc >= 0)
         return rc;
-    int fmt = cli_format(&spec);
-    if (fmt < 0)
-        return EXIT_USAGE;
     const char *lname = opts_get(&spec, "level")->value;
     int level = lname ? unit_level_find(lname) : -1;
     if (lname != NULL && level < 0) {

@@ -153,10 +153,10 @@ TEST(catalogue_expression_errors)
     CHECK_ERROR("[a]\n"
                 "  expr =   100 / foo\n",
                 "line 2, column 18: unknown name 'foo'");
-    /* a missing ')': the end of the 20-byte line, column 21 */
+    /* an unclosed '(': reported at the '(' itself, byte 8 of the line */
     CHECK_ERROR("[a]\n"
                 "expr = (received + 1\n",
-                "line 2, column 21: expected ')'");
+                "line 2, column 8: this '(' is never closed");
     /* × takes two bytes: "expr = 100 × " is 14 bytes, "x" is byte 15 */
     CHECK_ERROR("[a]\n"
                 "expr = 100 × x / received\n",

@@ -135,8 +135,10 @@ TEST(expr_errors)
     CHECK_ERROR("   ", 4, "expected");
     CHECK_ERROR("recieved", 1, "unknown name 'recieved'");
     CHECK_ERROR("100 * full_online / recieved", 21, "recieved");
-    CHECK_ERROR("(x + y", 7, "')'");
-    CHECK_ERROR("((x + y) * z", 13, "')'");
+    /* an unclosed '(' is reported where it stands */
+    CHECK_ERROR("(x + y", 1, "'(' is never closed");
+    CHECK_ERROR("((x + y) * z", 1, "'(' is never closed");
+    CHECK_ERROR("x * (y - (z)", 5, "'(' is never closed");
     CHECK_ERROR("x + y)", 6, ")");
     CHECK_ERROR("x y", 3, "after a complete expression");
     CHECK_ERROR("x +", 4, "expected");
