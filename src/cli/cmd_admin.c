@@ -34,7 +34,29 @@ static enum chiso_err demo_line(void *ctx, const char *line, size_t len,
         (fwrite(line, 1, len, s->copy) != len || fputc('\n', s->copy) == EOF))
         return err_set(s->detail, sizeof s->detail, CHISO_EIO,
                        "writing the demo file: %s", strerror(errno));
+    if (s->in == NULL)
+        return CHISO_OK;
     return ingest_line(s->in, line, len, arrival, s->detail, sizeof s->detail);
+}
+
+/* demo --no-load: the records go to the file only. */
+static int demo_write_only(struct demo_sink *sink, const struct demo_options *o,
+                           const char *out)
+{
+    struct unit_registry *reg;
+    enum chiso_err rc = units_load_default(&reg, sink->detail, sizeof sink->detail);
+    if (rc == CHISO_OK) {
+        rc = demo_generate(reg, o, demo_line, sink);
+        units_destroy(reg);
+    }
+    if (fclose(sink->copy) != 0 && rc == CHISO_OK)
+        rc = err_set(sink->detail, sizeof sink->detail, CHISO_EIO, "%s: %s",
+                     out, strerror(errno));
+    if (rc != CHISO_OK) {
+        fprintf(stderr, "chiso demo: %s\n", sink->detail);
+        return EXIT_FAIL;
+    }
+    return EXIT_OK;
 }
 
 static bool parse_u64(const char *s, uint64_t max, uint64_t *out)
@@ -56,6 +78,8 @@ int cmd_demo(int argc, char **argv)
         {"seed", "N", "random seed (the same seed gives the same data)", "2025",
          false},
         {"out", "FILE", "also write the generated records (NDJSON) here", NULL,
+         false},
+        {"no-load", NULL, "only write --out; leave the database alone", NULL,
          false},
         {NULL, NULL, NULL, NULL, false},
     };
@@ -85,10 +109,18 @@ int cmd_demo(int argc, char **argv)
     }
     struct demo_sink sink = {0};
     const char *out = opts_get(&spec, "out")->value;
+    bool no_load = opts_get(&spec, "no-load")->given;
+    if (no_load && out == NULL) {
+        fprintf(stderr, "chiso demo: --no-load needs --out FILE\n");
+        return EXIT_USAGE;
+    }
     if (out != NULL && (sink.copy = fopen(out, "w")) == NULL) {
         fprintf(stderr, "chiso demo: %s: %s\n", out, strerror(errno));
         return EXIT_FAIL;
     }
+    struct demo_options o = {seed, (uint32_t)n, 2025};
+    if (no_load)
+        return demo_write_only(&sink, &o, out);
     struct chiso *c = cli_open(&spec, NULL);
     if (c == NULL) {
         if (sink.copy)
@@ -101,7 +133,6 @@ int cmd_demo(int argc, char **argv)
                                      sizeof sink.detail);
     struct ingest_report report = {0};
     if (rc == CHISO_OK) {
-        struct demo_options o = {seed, (uint32_t)n, 2025};
         rc = demo_generate(chiso_units(c), &o, demo_line, &sink);
         enum chiso_err frc = ingest_finish(sink.in, &report,
                                            rc == CHISO_OK ? sink.detail : NULL,

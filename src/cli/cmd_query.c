@@ -155,6 +155,8 @@ int cmd_measures(int argc, char **argv)
         {"unit", "CODE", "one unit (default: every unit)", NULL, false},
         {"rollup", NULL, "include the units below (default: the unit's own "
                          "records only)", NULL, false},
+        {"by", "PART", "split the period into days, months, quarters or "
+                       "years (day, month, quarter, year)", NULL, false},
         {NULL, NULL, NULL, NULL, false},
     };
     static const struct cmd_spec spec = {
@@ -163,7 +165,8 @@ int cmd_measures(int argc, char **argv)
         "for checking figures against the source systems.",
         "Period measures are sums over the period's days; open and "
         "open_overdue are gauges as of the end of the period's last day.\n"
-        "example: chiso measures --period 2025-06 --unit 01 --rollup",
+        "examples: chiso measures --period 2025-06 --unit 01 --rollup\n"
+        "          chiso measures --period 2025 --by month --rollup --format csv",
         opts};
     int fmt;
     int rc = cli_parse(&spec, argc, argv, &fmt);
@@ -174,6 +177,14 @@ int cmd_measures(int argc, char **argv)
     struct vt_period p;
     if (!cli_period(&spec, opts_get(&spec, "period")->value, &p))
         return EXIT_USAGE;
+    const char *by_text = opts_get(&spec, "by")->value;
+    int by = by_text ? vt_kind_parse(by_text) : -1;
+    if (by_text != NULL && by < 0) {
+        fprintf(stderr, "chiso measures: --by '%s': expected day, month, "
+                        "quarter or year\n",
+                by_text);
+        return EXIT_USAGE;
+    }
     struct chiso *c = cli_open(&spec, NULL);
     if (c == NULL)
         return EXIT_FAIL;
@@ -188,19 +199,23 @@ int cmd_measures(int argc, char **argv)
     for (int m = 0; m < MEASURE__COUNT; m++)
         headers[3 + m] = measure_name((enum measure)m);
     struct out_table *t = out_table_new(headers, 3 + MEASURE__COUNT);
-    char ptext[VT_PERIOD_TEXT];
-    vt_period_format(&p, ptext);
     const struct unit_registry *reg = chiso_units(c);
-    for (uint32_t u = 0; u < units_count(reg); u++) {
-        if (only != UNIT_NONE && u != only)
-            continue;
-        int64_t v[MEASURE__COUNT];
-        chiso_measures(c, u, &p, rollup, v);
-        out_text(t, unit_at(reg, u)->code);
-        out_text(t, unit_level_name(unit_at(reg, u)->level));
-        out_text(t, ptext);
-        for (int m = 0; m < MEASURE__COUNT; m++)
-            out_int(t, v[m]);
+    for (int32_t day = p.from; day <= p.to;) {
+        struct vt_period part = by < 0 ? p : vt_period_part(&p, by, day);
+        day = part.to + 1;
+        char ptext[VT_PERIOD_TEXT];
+        vt_period_format(&part, ptext);
+        for (uint32_t u = 0; u < units_count(reg); u++) {
+            if (only != UNIT_NONE && u != only)
+                continue;
+            int64_t v[MEASURE__COUNT];
+            chiso_measures(c, u, &part, rollup, v);
+            out_text(t, unit_at(reg, u)->code);
+            out_text(t, unit_level_name(unit_at(reg, u)->level));
+            out_text(t, ptext);
+            for (int m = 0; m < MEASURE__COUNT; m++)
+                out_int(t, v[m]);
+        }
     }
     out_print(t, stdout, (enum out_format)fmt);
     out_table_free(t);

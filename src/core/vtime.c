@@ -249,3 +249,46 @@ struct vt_period vt_period_previous(const struct vt_period *p)
     }
     return q;
 }
+
+struct vt_period vt_period_part(const struct vt_period *p, enum vt_kind by,
+                                int32_t day)
+{
+    int y, m, d;
+    vt_civil_from_days(day, &y, &m, &d);
+    struct vt_period q = {by, day, day};
+    switch (by) {
+    case VT_MONTH:
+        q.from = vt_days_from_civil(y, m, 1);
+        q.to = q.from + vt_month_days(y, m) - 1;
+        break;
+    case VT_QUARTER: {
+        int first = (m - 1) / 3 * 3 + 1;
+        q.from = vt_days_from_civil(y, first, 1);
+        q.to = (first == 10 ? vt_days_from_civil(y + 1, 1, 1)
+                            : vt_days_from_civil(y, first + 3, 1)) - 1;
+        break;
+    }
+    case VT_YEAR:
+        q.from = vt_days_from_civil(y, 1, 1);
+        q.to = vt_days_from_civil(y + 1, 1, 1) - 1;
+        break;
+    default:
+        q.kind = VT_DAY;
+        break;
+    }
+    if (q.from < p->from || q.to > p->to) {
+        q.from = q.from < p->from ? p->from : q.from;
+        q.to = q.to > p->to ? p->to : q.to;
+        q.kind = q.from == q.to ? VT_DAY : VT_RANGE;
+    }
+    return q;
+}
+
+int vt_kind_parse(const char *s)
+{
+    static const char *const names[] = {"day", "month", "quarter", "year"};
+    for (int i = 0; i < 4; i++)
+        if (strcmp(s, names[i]) == 0)
+            return i; /* VT_DAY .. VT_YEAR, in enum order */
+    return -1;
+}

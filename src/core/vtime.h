@@ -87,4 +87,15 @@ void vt_period_format(const struct vt_period *p, char out[VT_PERIOD_TEXT]);
  * for a range, the range of equal length ending the day before. */
 struct vt_period vt_period_previous(const struct vt_period *p);
 
+/*
+ * The period of kind `by` (day, month, quarter or year) that contains day,
+ * clipped to p: a part cut by p's edges becomes a range (or a day). Stepping
+ * day from p->from to part.to + 1 walks p in parts.
+ */
+struct vt_period vt_period_part(const struct vt_period *p, enum vt_kind by,
+                                int32_t day);
+
+/* Parses "day", "month", "quarter" or "year"; -1 otherwise. */
+int vt_kind_parse(const char *s);
+
 #endif
