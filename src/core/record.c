@@ -1,18 +1,19 @@
 /*
- * record.c — validating one dossier record with jansson.
+ * record.c — validating one dossier record.
  *
- * jansson gives strict RFC 8259 parsing (it refuses NaN, trailing commas and
- * invalid UTF-8) and, with JSON_REJECT_DUPLICATES, repeated keys. The rules of
- * SPEC §4.1 are applied here, field by field, in a fixed order so that a
+ * The line is parsed by jtape (strict RFC 8259 as jansson reads it: NaN,
+ * trailing commas, invalid UTF-8 and repeated keys refused) into a flat tape
+ * kept per thread and reused, so a line costs no allocation. The rules of
+ * SPEC §4.1 are then applied field by field, in a fixed order, so that a
  * record breaking several rules is always refused for the same one.
  */
 #include "core/record.h"
 
-#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/jtape.h"
 #include "core/mem.h"
 #include "core/unit.h"
 #include "core/vtime.h"
@@ -23,61 +24,28 @@ static const char *const stamp_fields[RECORD__STAMP_COUNT] = {
     "NgayTra",     "NgayTuChoi",   "NgayCapNhat",
 };
 
-/*
- * jansson allocates every node, key and string of a line separately, and
- * frees them all when the line is done: measured on the demo file, malloc and
- * free were a quarter of load time. A per-thread bump arena, emptied after
- * each line, serves those allocations; a header word tells free() whether a
- * block came from the arena or, when the arena is full, from the heap.
- *
- * Allocation here must not fail: jansson 2.14 does not survive a failed
- * allocation (its lexer drops the byte it could not save and goes on, which
- * can change a key or overrun a buffer; upstream issue #362). The memory is
- * bounded by the line limit (CHISO_MAX_LINE_BYTES), so the heap fallback uses
- * the aborting allocator.
- */
-#define ARENA_BYTES (512u << 10)
-#define HDR 16u /* keeps 16-byte alignment */
-
-static _Thread_local struct {
-    char *base;
-    size_t used;
-    bool active; /* inside record_parse */
-} arena;
-
-static void *json_alloc(size_t size)
-{
-    size_t need = (size + HDR + 15) & ~(size_t)15;
-    char *p;
-    if (arena.active && arena.base && ARENA_BYTES - arena.used >= need) {
-        p = arena.base + arena.used;
-        arena.used += need;
-        *(size_t *)p = 1;
-    } else {
-        p = xmalloc(size + HDR);
-        *(size_t *)p = 0;
-    }
-    return p + HDR;
-}
-
-static void json_free(void *ptr)
-{
-    if (ptr == NULL)
-        return;
-    char *p = (char *)ptr - HDR;
-    if (*(size_t *)p == 0)
-        free(p);
-}
+/* The calling thread's tape: grown to the largest line seen, bounded by
+ * CHISO_MAX_LINE_BYTES; freed by record_thread_done(). */
+static _Thread_local struct jtape tape;
 
 void record_init(void)
 {
-    json_set_alloc_funcs(json_alloc, json_free);
 }
 
 void record_thread_done(void)
 {
-    free(arena.base);
-    arena.base = NULL;
+    jtape_free(&tape);
+}
+
+/* A JSON value on the tape; i == JT_NONE when absent (or null). */
+struct jv {
+    const struct jtape *t;
+    uint32_t i;
+};
+
+static bool is(struct jv v, enum jt_type type)
+{
+    return v.i != JT_NONE && v.t->nodes[v.i].type == type;
 }
 
 static enum chiso_err refuse(struct record_error *why, const char *field,
@@ -96,41 +64,42 @@ static enum chiso_err refuse(struct record_error *why, const char *field,
 }
 
 /* A member, with JSON null read as absent. */
-static json_t *member(const json_t *obj, const char *name)
+static struct jv member(struct jv obj, const char *name)
 {
-    json_t *v = json_object_get(obj, name);
-    return json_is_null(v) ? NULL : v;
+    uint32_t i = jt_get(obj.t, obj.i, name, strlen(name));
+    if (i != JT_NONE && obj.t->nodes[i].type == JT_NULL)
+        i = JT_NONE;
+    return (struct jv){obj.t, i};
 }
 
 /* An optional integer in [lo, hi]; *out keeps its value when absent. */
-static enum chiso_err get_int(const json_t *obj, const char *name,
-                              const char *path, json_int_t lo, json_int_t hi,
-                              json_int_t *out, struct record_error *why)
+static enum chiso_err get_int(struct jv obj, const char *name,
+                              const char *path, int64_t lo, int64_t hi,
+                              int64_t *out, struct record_error *why)
 {
-    json_t *v = member(obj, name);
-    if (v == NULL)
+    struct jv v = member(obj, name);
+    if (v.i == JT_NONE)
         return CHISO_OK;
-    if (!json_is_integer(v) || json_integer_value(v) < lo ||
-        json_integer_value(v) > hi)
+    if (!is(v, JT_INT) || v.t->nodes[v.i].i < lo || v.t->nodes[v.i].i > hi)
         return refuse(why, path, "must be an integer from %lld to %lld",
                       (long long)lo, (long long)hi);
-    *out = json_integer_value(v);
+    *out = v.t->nodes[v.i].i;
     return CHISO_OK;
 }
 
 /* An optional string; *s stays NULL when absent. Codes may not hold NUL
  * bytes (JSON allows \u0000; no code does). */
-static enum chiso_err get_string(const json_t *obj, const char *name,
+static enum chiso_err get_string(struct jv obj, const char *name,
                                  const char *path, const char **s, size_t *len,
                                  struct record_error *why)
 {
-    json_t *v = member(obj, name);
-    if (v == NULL)
+    struct jv v = member(obj, name);
+    if (v.i == JT_NONE)
         return CHISO_OK;
-    if (!json_is_string(v))
+    if (!is(v, JT_STRING))
         return refuse(why, path, "must be a string");
-    size_t n = json_string_length(v);
-    const char *text = json_string_value(v);
+    size_t n;
+    const char *text = jt_str(v.t, v.i, &n);
     if (memchr(text, '\0', n) != NULL)
         return refuse(why, path, "must not contain NUL characters");
     *s = text;
@@ -139,7 +108,7 @@ static enum chiso_err get_string(const json_t *obj, const char *name,
 }
 
 /* A required, non-empty code of at most CHISO_MAX_CODE_BYTES bytes. */
-static enum chiso_err get_code(const json_t *obj, const char *name,
+static enum chiso_err get_code(struct jv obj, const char *name,
                                const char **s, size_t *len,
                                struct record_error *why)
 {
@@ -155,7 +124,7 @@ static enum chiso_err get_code(const json_t *obj, const char *name,
 }
 
 /* An optional flag, the string "0" or "1". */
-static enum chiso_err get_flag(const json_t *obj, const char *name, bool *out,
+static enum chiso_err get_flag(struct jv obj, const char *name, bool *out,
                                struct record_error *why)
 {
     const char *s = NULL;
@@ -170,7 +139,7 @@ static enum chiso_err get_flag(const json_t *obj, const char *name, bool *out,
 }
 
 /* An optional stamp; *out stays RECORD_NO_TIME when absent. */
-static enum chiso_err get_stamp(const json_t *obj, const char *name,
+static enum chiso_err get_stamp(struct jv obj, const char *name,
                                 const char *path, int64_t *out,
                                 struct record_error *why)
 {
@@ -185,17 +154,17 @@ static enum chiso_err get_stamp(const json_t *obj, const char *name,
     return CHISO_OK;
 }
 
-/* An optional array of at most CHISO_MAX_ARRAY_ITEMS elements; NULL when
- * absent. */
-static enum chiso_err get_array(const json_t *obj, const char *name,
-                                json_t **out, struct record_error *why)
+/* An optional array of at most CHISO_MAX_ARRAY_ITEMS elements; out->i is
+ * JT_NONE when absent. */
+static enum chiso_err get_array(struct jv obj, const char *name,
+                                struct jv *out, struct record_error *why)
 {
     *out = member(obj, name);
-    if (*out == NULL)
+    if (out->i == JT_NONE)
         return CHISO_OK;
-    if (!json_is_array(*out))
+    if (!is(*out, JT_ARRAY))
         return refuse(why, name, "must be an array");
-    if (json_array_size(*out) > CHISO_MAX_ARRAY_ITEMS)
+    if (out->t->nodes[out->i].count > CHISO_MAX_ARRAY_ITEMS)
         return refuse(why, name, "more than %u elements",
                       CHISO_MAX_ARRAY_ITEMS);
     return CHISO_OK;
@@ -226,19 +195,21 @@ static bool valid_personal_id(const struct unit_registry *units, const char *s,
            unit_lineage_find(units, s + 1, 2) != UNIT_NONE;
 }
 
-static enum chiso_err parse_fees(const json_t *obj, struct record *rec,
+static enum chiso_err parse_fees(struct jv obj, struct record *rec,
                                  struct record_error *why)
 {
-    json_t *arr;
+    struct jv arr;
     enum chiso_err rc = get_array(obj, "DanhSachLePhi", &arr, why);
     char path[64];
-    for (size_t i = 0; rc == CHISO_OK && arr && i < json_array_size(arr); i++) {
-        json_t *e = json_array_get(arr, i);
-        if (!json_is_object(e))
+    size_t i = 0;
+    for (uint32_t k = arr.i == JT_NONE ? JT_NONE : jt_first(arr.t, arr.i);
+         rc == CHISO_OK && k != JT_NONE; k = jt_next(arr.t, arr.i, k), i++) {
+        struct jv e = {arr.t, k};
+        if (!is(e, JT_OBJECT))
             continue;
         const char *code = NULL;
         size_t len = 0;
-        json_int_t gia = 0;
+        int64_t gia = 0;
         rc = get_string(e, "MaPhiLePhi",
                         elem_path(path, sizeof path, "DanhSachLePhi", i,
                                   "MaPhiLePhi"),
@@ -253,17 +224,19 @@ static enum chiso_err parse_fees(const json_t *obj, struct record *rec,
 }
 
 static enum chiso_err parse_ids(const struct unit_registry *units,
-                                const json_t *obj, struct record *rec,
+                                struct jv obj, struct record *rec,
                                 struct record_error *why)
 {
-    json_t *arr;
+    struct jv arr;
     enum chiso_err rc = get_array(obj, "DinhDanhCHS", &arr, why);
     char path[64];
-    for (size_t i = 0; rc == CHISO_OK && arr && i < json_array_size(arr); i++) {
-        json_t *e = json_array_get(arr, i);
-        if (!json_is_object(e))
+    size_t i = 0;
+    for (uint32_t k = arr.i == JT_NONE ? JT_NONE : jt_first(arr.t, arr.i);
+         rc == CHISO_OK && k != JT_NONE; k = jt_next(arr.t, arr.i, k), i++) {
+        struct jv e = {arr.t, k};
+        if (!is(e, JT_OBJECT))
             continue;
-        json_int_t kind = 0;
+        int64_t kind = 0;
         const char *id = NULL;
         size_t len = 0;
         rc = get_int(e, "LoaiDinhDanh",
@@ -282,15 +255,17 @@ static enum chiso_err parse_ids(const struct unit_registry *units,
     return rc;
 }
 
-static enum chiso_err parse_results(const json_t *obj, struct record *rec,
+static enum chiso_err parse_results(struct jv obj, struct record *rec,
                                     struct record_error *why)
 {
-    json_t *arr;
+    struct jv arr;
     enum chiso_err rc = get_array(obj, "DanhSachGiayToKetQua", &arr, why);
     char path[80];
-    for (size_t i = 0; rc == CHISO_OK && arr && i < json_array_size(arr); i++) {
-        json_t *e = json_array_get(arr, i);
-        if (!json_is_object(e))
+    size_t i = 0;
+    for (uint32_t k = arr.i == JT_NONE ? JT_NONE : jt_first(arr.t, arr.i);
+         rc == CHISO_OK && k != JT_NONE; k = jt_next(arr.t, arr.i, k), i++) {
+        struct jv e = {arr.t, k};
+        if (!is(e, JT_OBJECT))
             continue;
         const char *s = NULL;
         size_t len = 0;
@@ -311,16 +286,18 @@ static enum chiso_err parse_results(const json_t *obj, struct record *rec,
     return rc;
 }
 
-static enum chiso_err parse_supplements(const json_t *obj, struct record *rec,
+static enum chiso_err parse_supplements(struct jv obj, struct record *rec,
                                         struct record_error *why)
 {
-    json_t *arr;
+    struct jv arr;
     enum chiso_err rc = get_array(obj, "DanhSachHoSoBoSung", &arr, why);
     char path[80];
     rec->supplements = 0;
-    for (size_t i = 0; rc == CHISO_OK && arr && i < json_array_size(arr); i++) {
-        json_t *e = json_array_get(arr, i);
-        if (!json_is_object(e))
+    size_t i = 0;
+    for (uint32_t k = arr.i == JT_NONE ? JT_NONE : jt_first(arr.t, arr.i);
+         rc == CHISO_OK && k != JT_NONE; k = jt_next(arr.t, arr.i, k), i++) {
+        struct jv e = {arr.t, k};
+        if (!is(e, JT_OBJECT))
             continue; /* SPEC §4.1: not a round */
         rec->supplements++;
         int64_t asked = RECORD_NO_TIME, given = RECORD_NO_TIME;
@@ -341,7 +318,7 @@ static enum chiso_err parse_supplements(const json_t *obj, struct record *rec,
 }
 
 static enum chiso_err parse_object(const struct unit_registry *units,
-                                   const json_t *obj, struct record *rec,
+                                   struct jv obj, struct record *rec,
                                    struct record_error *why)
 {
     const char *s;
@@ -369,7 +346,7 @@ static enum chiso_err parse_object(const struct unit_registry *units,
     if (rc != CHISO_OK)
         return rc;
 
-    json_int_t status = 0, channel = 0, level = 0, payment = -1;
+    int64_t status = 0, channel = 0, level = 0, payment = -1;
     rc = get_int(obj, "TrangThaiHoSo", "TrangThaiHoSo", 1, 10, &status, why);
     if (rc == CHISO_OK)
         rc = get_int(obj, "KenhThucHien", "KenhThucHien", 1, 3, &channel, why);
@@ -420,24 +397,15 @@ enum chiso_err record_parse(const struct unit_registry *units, const char *line,
     if (len > CHISO_MAX_LINE_BYTES)
         return refuse(why, "", "line longer than %u bytes",
                       CHISO_MAX_LINE_BYTES);
-    if (arena.base == NULL)
-        arena.base = xmalloc(ARENA_BYTES);
-    arena.used = 0;
-    arena.active = true;
-    json_error_t jerr;
-    json_t *root = json_loadb(line, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL,
-                              &jerr);
-    if (root == NULL) {
-        arena.active = false;
-        return refuse(why, "", "not valid JSON at column %d: %s", jerr.column,
-                      jerr.text);
-    }
+    size_t column;
+    char jerr[96];
+    if (jtape_parse(&tape, line, len, &column, jerr, sizeof jerr) != CHISO_OK)
+        return refuse(why, "", "not valid JSON at column %zu: %s", column, jerr);
     struct record r = {.payment = -1};
-    enum chiso_err rc = json_is_object(root)
+    struct jv root = {&tape, 0};
+    enum chiso_err rc = is(root, JT_OBJECT)
                             ? parse_object(units, root, &r, why)
                             : refuse(why, "", "a record must be a JSON object");
-    json_decref(root);
-    arena.active = false;
     if (rc == CHISO_OK)
         *rec = r;
     return rc;

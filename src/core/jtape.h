@@ -1,0 +1,83 @@
+/*
+ * jtape.h — strict JSON parsed into a flat tape of nodes.
+ *
+ * Why not jansson here: jansson parses the demo records at 51 MB/s on the
+ * reference machine (a tree of separately allocated nodes and hash tables),
+ * below what bulk loads need; this parser writes every node into one reused
+ * array and every decoded string into one reused buffer, and reads ~10× as
+ * fast (docs/design.md §Parsing has the measurements). It accepts exactly
+ * what jansson accepts with JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL and
+ * refuses the rest: RFC 8259 grammar, UTF-8 validated (no overlongs, no
+ * surrogates, nothing above U+10FFFF), \u escapes with paired surrogates,
+ * integers that fit 64 bits, reals that do not overflow a double, nesting up
+ * to 2048, no repeated key in any object. tests/fuzz/fuzz_jtape.c holds the
+ * two parsers to the same answers.
+ *
+ * Layout: a value is one node followed by its subtree; `next` is the index
+ * just past the subtree. An object's children are key, value, key, value...
+ * (keys are JT_STRING nodes); an array's children are its elements.
+ */
+#ifndef CHISO_JTAPE_H
+#define CHISO_JTAPE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/err.h"
+
+enum jt_type { JT_NULL, JT_FALSE, JT_TRUE, JT_INT, JT_REAL, JT_STRING, JT_ARRAY,
+               JT_OBJECT };
+
+#define JT_NONE UINT32_MAX
+
+/* jansson's JSON_PARSER_MAX_DEPTH: values nest at most this deep. */
+#define JT_MAX_DEPTH 2048
+
+struct jt_node {
+    uint8_t type;
+    uint32_t next;  /* index past this value's subtree */
+    uint32_t count; /* object members or array elements */
+    uint32_t off;   /* JT_STRING: decoded bytes at str + off */
+    uint32_t len;
+    int64_t i;      /* JT_INT */
+};
+
+struct jtape {
+    struct jt_node *nodes;
+    size_t n, cap;
+    char *str; /* decoded strings */
+    size_t slen, scap;
+    uint32_t *scratch; /* duplicate-key detection */
+    size_t scratch_cap;
+};
+
+void jtape_init(struct jtape *t);
+void jtape_free(struct jtape *t);
+
+/*
+ * Parses one JSON text of len bytes. Returns CHISO_OK with the tape filled
+ * (node 0 is the root), or CHISO_EPARSE with *column (1-based byte column)
+ * and a reason in detail. The input must be at most UINT32_MAX bytes.
+ */
+enum chiso_err jtape_parse(struct jtape *t, const char *s, size_t len,
+                           size_t *column, char *detail, size_t detail_size);
+
+/* The value of key (klen bytes) in object node obj, or JT_NONE. */
+uint32_t jt_get(const struct jtape *t, uint32_t obj, const char *key,
+                size_t klen);
+
+/* The first child of an array or object (JT_NONE when empty), and the one
+ * after a child (for objects: from a key to the next key). */
+uint32_t jt_first(const struct jtape *t, uint32_t parent);
+uint32_t jt_next(const struct jtape *t, uint32_t parent, uint32_t child);
+
+/* A string node's decoded bytes (may hold NUL bytes). */
+static inline const char *jt_str(const struct jtape *t, uint32_t node,
+                                 size_t *len)
+{
+    *len = t->nodes[node].len;
+    return t->str + t->nodes[node].off;
+}
+
+#endif
