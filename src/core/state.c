@@ -87,9 +87,15 @@ enum chiso_err state_restore(struct state *st, const char *code, size_t len,
                              const struct fact *f)
 {
     struct dkey key = dtable_key(st->table, code, len);
-    if (dtable_find(st->table, key) != DTABLE_NONE)
-        return CHISO_ECONFLICT;
-    uint32_t slot;
+    uint32_t slot = dtable_find(st->table, key);
+    if (slot != DTABLE_NONE) {
+        struct fact old;
+        dtable_get(st->table, slot, &old);
+        agg_apply_fact(st->agg, &old, -1);
+        agg_apply_fact(st->agg, f, +1);
+        dtable_set(st->table, slot, f);
+        return CHISO_OK;
+    }
     enum chiso_err rc = dtable_insert(st->table, key, f, &slot);
     if (rc == CHISO_OK)
         agg_apply_fact(st->agg, f, +1);

@@ -46,8 +46,9 @@ enum chiso_err state_apply(struct state *st, const struct record *rec,
                            int64_t arrival, enum state_outcome *outcome,
                            struct fact *applied);
 
-/* Puts back a stored dossier when rebuilding from the store; not logged.
- * CHISO_CONFLICT if the code is already present. */
+/* Puts back a stored version when rebuilding from the store, replacing the
+ * dossier's earlier version if there is one (versions come oldest first);
+ * not logged. CHISO_ELIMIT when the table is full. */
 enum chiso_err state_restore(struct state *st, const char *code, size_t len,
                              const struct fact *f);
 

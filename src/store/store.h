@@ -4,8 +4,8 @@
  * Like SQLite's VFS or curl's vtls, each backend is one file that fills a
  * struct store_ops; the engine calls through it and never includes a
  * database header. The store keeps what the live state is rebuilt from: the
- * unit lists, the per-database hash secret, every dossier's latest fact and
- * record, load batches and refused lines.
+ * unit lists, the per-database hash secret, every accepted version of every
+ * dossier (its fact and record), load batches and refused lines.
  *
  * Durability contract: after commit() returns CHISO_OK, everything written
  * since begin() survives a crash or power loss. A store is used by one
@@ -40,7 +40,8 @@ struct store_batch {
     uint64_t lines, accepted, replaced, stale, refused;
 };
 
-/* Called for each stored dossier by scan_dossiers; returning an error stops
+/* Called by scan_dossiers for each stored version, oldest first (a later
+ * version of a code supersedes the earlier ones); returning an error stops
  * the scan and is returned. The strings live only during the call. */
 typedef enum chiso_err (*store_dossier_fn)(void *ctx,
                                            const struct store_dossier *d);
@@ -57,6 +58,7 @@ struct store_ops {
     enum chiso_err (*begin)(struct store *s);
     enum chiso_err (*commit)(struct store *s);
     void (*rollback)(struct store *s);
+    /* Stores an accepted version: from now on the dossier's state. */
     enum chiso_err (*put_dossier)(struct store *s, const struct store_dossier *d);
     enum chiso_err (*put_refusal)(struct store *s, int64_t batch, uint64_t line,
                                   const char *field, const char *reason,

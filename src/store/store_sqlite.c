@@ -1,10 +1,16 @@
 /*
  * store_sqlite.c — the embedded store: one SQLite file, WAL, synchronous=FULL.
  *
- * Facts and records are kept in separate tables so that a restart scans only
- * the small fact rows. Statements are prepared once at open. The fact's
- * measure bits are stored as they are in memory; SCHEMA_VERSION changes
- * whenever their meaning does.
+ * Append-only: every accepted version of a dossier appends one fact row to
+ * `version` and its JSON line to `record`, under the same sequence number.
+ * Appends touch only the last pages of two tables, so a bulk load and a small
+ * durable batch both write little more than the bytes they add, where
+ * updating rows in place touched a random page per dossier. Only winning
+ * versions are stored, so the last row of a code is its current state; a
+ * restart replays `version` in order. The tables keep the full history of
+ * accepted versions (an audit trail). Statements are prepared once at open.
+ * The fact's measure bits are stored as they are in memory; SCHEMA_VERSION
+ * changes whenever their meaning does.
  */
 #include <sqlite3.h>
 #include <stdio.h>
@@ -14,21 +20,21 @@
 #include "core/mem.h"
 #include "store/store.h"
 
-#define SCHEMA_VERSION "1"
+#define SCHEMA_VERSION "2"
 
 static const char schema[] =
     "CREATE TABLE IF NOT EXISTS meta("
     "  key TEXT PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID;"
     "CREATE TABLE IF NOT EXISTS unit_list("
     "  name TEXT PRIMARY KEY, content TEXT NOT NULL) WITHOUT ROWID;"
-    "CREATE TABLE IF NOT EXISTS dossier("
-    "  code TEXT PRIMARY KEY, unit TEXT NOT NULL, version INTEGER NOT NULL,"
-    "  first_seen INTEGER NOT NULL, recv_day INTEGER NOT NULL,"
-    "  end_day INTEGER NOT NULL, flags INTEGER NOT NULL, fee INTEGER NOT NULL,"
-    "  proc INTEGER NOT NULL, batch INTEGER NOT NULL, line INTEGER NOT NULL"
-    ") WITHOUT ROWID;"
-    "CREATE TABLE IF NOT EXISTS dossier_record("
-    "  code TEXT PRIMARY KEY, record TEXT NOT NULL) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS version("
+    "  seq INTEGER PRIMARY KEY, code TEXT NOT NULL, unit TEXT NOT NULL,"
+    "  version INTEGER NOT NULL, first_seen INTEGER NOT NULL,"
+    "  recv_day INTEGER NOT NULL, end_day INTEGER NOT NULL,"
+    "  flags INTEGER NOT NULL, fee INTEGER NOT NULL, proc INTEGER NOT NULL,"
+    "  batch INTEGER NOT NULL, line INTEGER NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS record("
+    "  seq INTEGER PRIMARY KEY, record TEXT NOT NULL);"
     "CREATE TABLE IF NOT EXISTS batch("
     "  id INTEGER PRIMARY KEY, source TEXT NOT NULL, started INTEGER NOT NULL,"
     "  finished INTEGER, lines INTEGER NOT NULL DEFAULT 0,"
@@ -53,11 +59,10 @@ enum stmt {
 
 static const char *const stmt_sql[ST__COUNT] = {
     [ST_PUT_DOSSIER] =
-        "INSERT OR REPLACE INTO dossier(code, unit, version, first_seen,"
-        " recv_day, end_day, flags, fee, proc, batch, line)"
+        "INSERT INTO version(code, unit, version, first_seen, recv_day,"
+        " end_day, flags, fee, proc, batch, line)"
         " VALUES(?,?,?,?,?,?,?,?,?,?,?)",
-    [ST_PUT_RECORD] =
-        "INSERT OR REPLACE INTO dossier_record(code, record) VALUES(?,?)",
+    [ST_PUT_RECORD] = "INSERT INTO record(seq, record) VALUES(?,?)",
     [ST_PUT_REFUSAL] = "INSERT OR REPLACE INTO refusal(batch, line, field,"
                        " reason, record) VALUES(?,?,?,?,?)",
     [ST_OPEN_BATCH] = "INSERT INTO batch(source, started) VALUES(?,?)",
@@ -159,7 +164,7 @@ static enum chiso_err sq_put_dossier(struct store *s,
     if (rc != CHISO_OK)
         return rc;
     st = ss->st[ST_PUT_RECORD];
-    sqlite3_bind_text(st, 1, d->code, (int)d->code_len, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 1, sqlite3_last_insert_rowid(ss->db));
     sqlite3_bind_text(st, 2, d->record, (int)d->record_len, SQLITE_STATIC);
     return step_done(ss, ST_PUT_RECORD, "storing a record");
 }
@@ -215,7 +220,7 @@ static enum chiso_err sq_scan_dossiers(struct store *s, store_dossier_fn fn,
     if (sqlite3_prepare_v2(ss->db,
                            "SELECT code, unit, version, first_seen, recv_day,"
                            " end_day, flags, fee, proc, batch, line"
-                           " FROM dossier",
+                           " FROM version ORDER BY seq",
                            -1, &st, NULL) != SQLITE_OK)
         return fail(ss, "reading dossiers");
     enum chiso_err rc = CHISO_OK;

@@ -406,9 +406,19 @@ TEST(state_restore)
         .fee = 300,
     };
     CHECK_EQ_INT(state_restore(st, "R1", 2, &f), CHISO_OK);
-    CHECK_EQ_INT(state_restore(st, "R1", 2, &f), CHISO_ECONFLICT);
-    CHECK_EQ_INT(state_dossiers(st), 1);
     CHECK_EQ_INT(V("01", "2025-06-01", FEE_VND), 300);
+    /* the store replays versions oldest first: a later one replaces the
+     * earlier (fee 300 on 2025-06-01 becomes 450 on 2025-06-02) */
+    struct fact f2 = f;
+    f2.fee = 450;
+    f2.recv_day = 20241;
+    f2.version = 6;
+    CHECK_EQ_INT(state_restore(st, "R1", 2, &f2), CHISO_OK);
+    CHECK_EQ_INT(state_dossiers(st), 1);
+    CHECK_EQ_INT(V("01", "2025-06-01", FEE_VND), 0);
+    CHECK_EQ_INT(V("01", "2025-06-02", FEE_VND), 450);
+    CHECK_EQ_INT(V("VN", "2025-06", FEE_VND), 450);
+    CHECK_EQ_INT(V("VN", "2025-06", RECEIVED), 1);
     /* restoring is not logged: undo leaves it */
     state_mark(st);
     state_undo(st);
