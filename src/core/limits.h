@@ -51,8 +51,10 @@
 #define CHISO_MAX_TARGETS 64u
 
 /* Lines applied and committed together by one ingest transaction: large
- * enough to amortise the fsync, small enough to bound the undo log. */
-#define CHISO_INGEST_CHUNK_LINES 65536u
+ * enough to amortise the fsync, small enough that the two chunks buffered
+ * for the writer thread (~10 MB each of 600-byte records) and the undo log
+ * stay small. */
+#define CHISO_INGEST_CHUNK_LINES 16384u
 
 /* Refusals kept in memory for one load's report (all are stored). */
 #define CHISO_MAX_REPORTED_REFUSALS 1000u

@@ -4,6 +4,7 @@
 #include "core/state.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "core/agg.h"
 #include "core/mem.h"
@@ -121,6 +122,21 @@ void state_undo(struct state *st)
             dtable_set(st->table, u->slot, &u->old);
         }
     }
+}
+
+size_t state_logged(const struct state *st)
+{
+    return st->nlog;
+}
+
+void state_forget(struct state *st, size_t n)
+{
+    if (n >= st->nlog) {
+        st->nlog = 0;
+        return;
+    }
+    memmove(st->log, st->log + n, (st->nlog - n) * sizeof *st->log);
+    st->nlog -= n;
 }
 
 const struct agg *state_agg(const struct state *st)

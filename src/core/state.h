@@ -58,6 +58,13 @@ void state_mark(struct state *st);
 /* Reverts every change since state_mark(). */
 void state_undo(struct state *st);
 
+/* Changes logged since state_mark(). */
+size_t state_logged(const struct state *st);
+
+/* Forgets the first n logged changes (their chunk is durable), keeping the
+ * later ones undoable. */
+void state_forget(struct state *st, size_t n);
+
 /* Read access for queries. */
 const struct agg *state_agg(const struct state *st);
 size_t state_dossiers(const struct state *st);

@@ -14,17 +14,23 @@
 #include "core/unit.h"
 #include "engine/chiso.h"
 #include "engine/fileio.h"
+#include "engine/writer.h"
 #include "store/store.h"
 
 struct ingest {
     struct chiso *c;
     struct store *st;
+    struct writer *w;
     struct store_batch batch;
     char *source;
-    struct ingest_counts counts, committed;
+    struct ingest_counts counts;    /* so far */
+    struct ingest_counts committed; /* durable */
+    struct ingest_counts inflight;  /* at the hand-over of the chunk in flight */
+    size_t inflight_log;            /* its entries at the head of the log */
+    size_t inflight_refusals, committed_refusals;
     uint64_t chunk_lines;
     struct ingest_refusal *refusals;
-    size_t nrefusals, refusals_cap, committed_refusals;
+    size_t nrefusals, refusals_cap;
     bool failed;
 };
 
@@ -37,21 +43,7 @@ void ingest_report_free(struct ingest_report *r)
     r->nrefusals = 0;
 }
 
-/* Stores the failure's reason and undoes the open chunk. */
-static enum chiso_err fail(struct ingest *in, enum chiso_err rc, char *detail,
-                           size_t detail_size)
-{
-    err_set(detail, detail_size, rc, "storing line %llu failed: %s",
-            (unsigned long long)in->counts.lines, in->st->ops->last_error(in->st));
-    in->st->ops->rollback(in->st);
-    state_undo(chiso_state(in->c));
-    in->counts = in->committed;
-    in->nrefusals = in->committed_refusals;
-    in->failed = true;
-    return rc;
-}
-
-static enum chiso_err commit_chunk(struct ingest *in, bool reopen)
+static void batch_counts(struct ingest *in)
 {
     in->batch.finished = time(NULL);
     in->batch.lines = in->counts.lines;
@@ -59,16 +51,51 @@ static enum chiso_err commit_chunk(struct ingest *in, bool reopen)
     in->batch.replaced = in->counts.replaced;
     in->batch.stale = in->counts.stale;
     in->batch.refused = in->counts.refused;
-    enum chiso_err rc = in->st->ops->update_batch(in->st, &in->batch);
-    if (rc == CHISO_OK)
-        rc = in->st->ops->commit(in->st);
+}
+
+/* A commit failed: undo every change not yet durable (the chunk in flight
+ * and the one being filled) and go back to the durable counts. */
+static enum chiso_err fail(struct ingest *in, enum chiso_err rc, char *detail,
+                           size_t detail_size, const char *why)
+{
+    err_set(detail, detail_size, rc, "storing the lines after line %llu "
+                                     "failed: %s",
+            (unsigned long long)in->committed.lines, why);
+    state_undo(chiso_state(in->c));
+    in->counts = in->committed;
+    in->nrefusals = in->committed_refusals;
+    in->failed = true;
+    return rc;
+}
+
+/* Hands the chunk being filled to the writer; with wait, until it is on
+ * disk. The chunk handed over before is then durable, or the load fails. */
+static enum chiso_err flush_chunk(struct ingest *in, bool wait, char *detail,
+                                  size_t detail_size)
+{
+    char why[CHISO_DETAIL_BYTES] = "";
+    batch_counts(in);
+    size_t logged = state_logged(chiso_state(in->c));
+    enum chiso_err rc = writer_flush(in->w, &in->batch, wait, why, sizeof why);
     if (rc != CHISO_OK)
-        return rc;
-    state_mark(chiso_state(in->c));
-    in->committed = in->counts;
-    in->committed_refusals = in->nrefusals;
+        return fail(in, rc, detail, detail_size, why);
+    struct state *st = chiso_state(in->c);
+    if (wait) {
+        state_mark(st);
+        in->committed = in->counts;
+        in->committed_refusals = in->nrefusals;
+        in->inflight_log = 0;
+    } else {
+        /* The previous hand-over is durable: forget its log entries. */
+        state_forget(st, in->inflight_log);
+        in->committed = in->inflight;
+        in->committed_refusals = in->inflight_refusals;
+        in->inflight = in->counts;
+        in->inflight_refusals = in->nrefusals;
+        in->inflight_log = logged - in->inflight_log;
+    }
     in->chunk_lines = 0;
-    return reopen ? in->st->ops->begin(in->st) : CHISO_OK;
+    return CHISO_OK;
 }
 
 enum chiso_err ingest_begin(struct chiso *c, const char *source,
@@ -84,6 +111,8 @@ enum chiso_err ingest_begin(struct chiso *c, const char *source,
     enum chiso_err rc = in->st->ops->begin(in->st);
     if (rc == CHISO_OK)
         rc = in->st->ops->open_batch(in->st, &in->batch);
+    if (rc == CHISO_OK)
+        rc = in->st->ops->commit(in->st);
     if (rc != CHISO_OK) {
         err_set(detail, detail_size, rc, "starting a load: %s",
                 in->st->ops->last_error(in->st));
@@ -92,6 +121,7 @@ enum chiso_err ingest_begin(struct chiso *c, const char *source,
         free(in);
         return rc;
     }
+    in->w = writer_create(in->st);
     state_mark(chiso_state(c));
     *out = in;
     return CHISO_OK;
@@ -116,17 +146,17 @@ static enum chiso_err refuse(struct ingest *in, const struct record_error *why,
             (struct ingest_refusal){in->counts.lines, *why};
     }
     /* Keep at most 4 KiB of a refused line: enough to see what was wrong. */
-    return in->st->ops->put_refusal(in->st, in->batch.id, in->counts.lines,
-                                    why->field, why->reason, line,
-                                    len > 4096 ? 4096 : len);
+    writer_put_refusal(in->w, in->batch.id, in->counts.lines, why->field,
+                       why->reason, line, len > 4096 ? 4096 : len);
+    return CHISO_OK;
 }
 
 static enum chiso_err after_line(struct ingest *in, enum chiso_err rc,
                                  char *detail, size_t detail_size)
 {
     if (rc == CHISO_OK && ++in->chunk_lines >= CHISO_INGEST_CHUNK_LINES)
-        rc = commit_chunk(in, true);
-    return rc == CHISO_OK ? rc : fail(in, rc, detail, detail_size);
+        rc = flush_chunk(in, false, detail, detail_size);
+    return rc;
 }
 
 enum chiso_err ingest_line(struct ingest *in, const char *line, size_t len,
@@ -174,8 +204,8 @@ enum chiso_err ingest_line(struct ingest *in, const char *line, size_t len,
         .batch = in->batch.id,
         .line = in->counts.lines,
     };
-    return after_line(in, in->st->ops->put_dossier(in->st, &d), detail,
-                      detail_size);
+    writer_put_dossier(in->w, &d);
+    return after_line(in, CHISO_OK, detail, detail_size);
 }
 
 enum chiso_err ingest_too_long(struct ingest *in, char *detail,
@@ -199,14 +229,9 @@ const struct ingest_counts *ingest_counts(const struct ingest *in)
 enum chiso_err ingest_finish(struct ingest *in, struct ingest_report *report,
                              char *detail, size_t detail_size)
 {
-    enum chiso_err rc = CHISO_OK;
-    if (!in->failed) {
-        rc = commit_chunk(in, false);
-        if (rc != CHISO_OK)
-            fail(in, rc, detail, detail_size);
-    } else {
-        rc = CHISO_ESTORE;
-    }
+    enum chiso_err rc =
+        in->failed ? CHISO_ESTORE : flush_chunk(in, true, detail, detail_size);
+    writer_destroy(in->w);
     if (report != NULL) {
         *report = (struct ingest_report){
             .batch = in->batch.id,

@@ -1,0 +1,53 @@
+/*
+ * writer.h — store writes buffered per chunk, done by a background thread.
+ *
+ * An ingest fills a chunk with operations (dossier versions, refusals; their
+ * bytes are copied) and hands it over; the writer thread writes and commits
+ * it as one transaction while the ingest fills the next chunk. At most one
+ * chunk is in flight: handing over the next waits for the previous one and
+ * returns its result, so the caller always learns of a failed commit before
+ * it has applied more than one further chunk. The store is used only by the
+ * writer thread (or, for a session's only chunk, by the caller) while a
+ * writer exists; the caller must not touch it meanwhile.
+ */
+#ifndef CHISO_WRITER_H
+#define CHISO_WRITER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/err.h"
+#include "store/store.h"
+
+struct writer;
+
+/* A writer for st, which must have no open transaction. */
+struct writer *writer_create(struct store *st);
+
+/* Waits for the chunk in flight, stops the thread and frees everything; a
+ * chunk still being filled is dropped. NULL is harmless. */
+void writer_destroy(struct writer *w);
+
+/* Adds a dossier version (the bytes are copied). */
+void writer_put_dossier(struct writer *w, const struct store_dossier *d);
+
+/* Adds a refused line (the bytes are copied). */
+void writer_put_refusal(struct writer *w, int64_t batch, uint64_t line,
+                        const char *field, const char *reason,
+                        const char *record, size_t record_len);
+
+/* Operations in the chunk being filled. */
+size_t writer_pending(const struct writer *w);
+
+/*
+ * Waits for the chunk in flight, if any; then hands over the chunk being
+ * filled, together with the batch row b to store with it. With wait, also
+ * waits for that chunk. Returns the first failure among the chunks waited
+ * for (their transaction rolled back), else CHISO_OK; detail then holds the
+ * store's message. After a failure nothing more is written.
+ */
+enum chiso_err writer_flush(struct writer *w, const struct store_batch *b,
+                            bool wait, char *detail, size_t detail_size);
+
+#endif

@@ -1,0 +1,139 @@
+/*
+ * test_ingest.c — an ingest session over a real SQLite file, and what
+ * happens when the store fails in the middle of a load.
+ *
+ * The failing store wraps the real SQLite backend through the store_ops
+ * table and refuses the Nth dossier write; the writer thread meets it while
+ * the session applies the next chunk. The state in memory must then equal
+ * what is durable, and so must a fresh engine opened on the same file.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/limits.h"
+#include "core/unit.h"
+#include "engine/chiso.h"
+#include "engine/ingest.h"
+#include "store/store.h"
+#include "../test.h"
+
+/* Each line a new dossier received on 2025-06-01 at commune 00004 (Hà Nội),
+ * online and full-process eligible, so it counts once in received and once
+ * in full_online. */
+static void line_of(char *buf, size_t size, unsigned i)
+{
+    snprintf(buf, size,
+             "{\"MaHoSo\":\"T-%06u\",\"MaDonVi\":\"00004\",\"MaTTHC\":\"1.1\","
+             "\"TrangThaiHoSo\":2,\"KenhThucHien\":2,\"MucDo\":4,"
+             "\"NgayTiepNhan\":\"20250601080000\"}",
+             i);
+}
+
+static char *temp_db(void)
+{
+    static char path[64];
+    snprintf(path, sizeof path, "/tmp/chiso-test-ingest-%d.db", (int)getpid());
+    unlink(path);
+    char wal[80];
+    snprintf(wal, sizeof wal, "%s-wal", path);
+    unlink(wal);
+    return path;
+}
+
+static int64_t received_june(struct chiso *c)
+{
+    struct vt_period p;
+    vt_period_parse("2025-06", &p, NULL, 0);
+    int64_t m[MEASURE__COUNT];
+    chiso_measures(c, UNIT_ROOT, &p, true, m);
+    return m[MEASURE_RECEIVED];
+}
+
+/* The failing store: the real one, but the Nth put_dossier fails. */
+static const struct store_ops *real_ops;
+static struct store_ops failing_ops;
+static unsigned puts_left;
+
+static enum chiso_err failing_put(struct store *s, const struct store_dossier *d)
+{
+    if (puts_left-- == 0)
+        return CHISO_ESTORE;
+    return real_ops->put_dossier(s, d);
+}
+
+TEST(ingest_small_session_is_durable)
+{
+    const char *path = temp_db();
+    struct chiso_options o = {.db_path = path};
+    struct chiso *c;
+    char detail[CHISO_DETAIL_BYTES];
+    REQUIRE(chiso_open(&o, &c, detail, sizeof detail) == CHISO_OK);
+    struct ingest *in;
+    REQUIRE(ingest_begin(c, "t", &in, detail, sizeof detail) == CHISO_OK);
+    char line[512];
+    for (unsigned i = 0; i < 10; i++) {
+        line_of(line, sizeof line, i % 7); /* 3 repeats: replaced */
+        CHECK_EQ_INT(ingest_line(in, line, strlen(line), 1748739600, detail,
+                                 sizeof detail),
+                     CHISO_OK);
+    }
+    struct ingest_report r;
+    CHECK_EQ_INT(ingest_finish(in, &r, detail, sizeof detail), CHISO_OK);
+    CHECK_EQ_INT(r.counts.accepted, 7);
+    CHECK_EQ_INT(r.counts.replaced, 3);
+    ingest_report_free(&r);
+    CHECK_EQ_INT(received_june(c), 7);
+    chiso_close(c);
+    REQUIRE(chiso_open(&o, &c, detail, sizeof detail) == CHISO_OK);
+    CHECK_EQ_INT(received_june(c), 7);
+    CHECK_EQ_INT(chiso_dossiers(c), 7);
+    chiso_close(c);
+    unlink(path);
+}
+
+TEST(ingest_failed_commit_keeps_memory_equal_to_disk)
+{
+    const char *path = temp_db();
+    struct chiso_options o = {.db_path = path};
+    struct chiso *c;
+    char detail[CHISO_DETAIL_BYTES];
+    REQUIRE(chiso_open(&o, &c, detail, sizeof detail) == CHISO_OK);
+    struct store *st = chiso_store(c);
+    real_ops = st->ops;
+    failing_ops = *real_ops;
+    failing_ops.put_dossier = failing_put;
+    st->ops = &failing_ops;
+    /* Chunks of CHISO_INGEST_CHUNK_LINES lines: the first chunk is written
+     * whole, the write fails inside the second; lines of the third chunk
+     * are being applied when the failure is learnt. */
+    const unsigned chunk = CHISO_INGEST_CHUNK_LINES;
+    puts_left = chunk + 100;
+    struct ingest *in;
+    REQUIRE(ingest_begin(c, "t", &in, detail, sizeof detail) == CHISO_OK);
+    char line[512];
+    enum chiso_err rc = CHISO_OK;
+    unsigned i;
+    for (i = 0; i < 3 * chunk && rc == CHISO_OK; i++) {
+        line_of(line, sizeof line, i);
+        rc = ingest_line(in, line, strlen(line), 1748739600, detail,
+                         sizeof detail);
+    }
+    struct ingest_report r;
+    enum chiso_err frc = ingest_finish(in, &r, detail, sizeof detail);
+    CHECK(rc != CHISO_OK || frc != CHISO_OK);
+    /* Exactly the first chunk is durable, and memory says the same. */
+    CHECK_EQ_INT(r.counts.accepted, chunk);
+    CHECK_EQ_INT(r.counts.lines, chunk);
+    CHECK_EQ_INT(received_june(c), chunk);
+    CHECK_EQ_INT(chiso_dossiers(c), chunk);
+    ingest_report_free(&r);
+    st->ops = real_ops;
+    chiso_close(c);
+    REQUIRE(chiso_open(&o, &c, detail, sizeof detail) == CHISO_OK);
+    CHECK_EQ_INT(received_june(c), chunk);
+    CHECK_EQ_INT(chiso_dossiers(c), chunk);
+    chiso_close(c);
+    unlink(path);
+}
