@@ -42,6 +42,9 @@ struct dtable {
     size_t nchunks;
     uint32_t count;
     uint32_t *index; /* slot numbers; EMPTY where free */
+    uint8_t *tags;   /* per bucket: hash bits 56-63 of its slot's key, so a
+                      * probe skips most non-matching slots without reading
+                      * them (each read is a cache miss) */
     size_t index_cap; /* power of two */
 };
 
@@ -123,6 +126,7 @@ struct dtable *dtable_create(const unsigned char *secret)
     t->index_cap = 1024;
     t->index = xmalloc(t->index_cap * sizeof *t->index);
     memset(t->index, 0xff, t->index_cap * sizeof *t->index);
+    t->tags = xcalloc(t->index_cap, 1);
     return t;
 }
 
@@ -134,6 +138,7 @@ void dtable_destroy(struct dtable *t)
         free(t->chunks[i]);
     free(t->chunks);
     free(t->index);
+    free(t->tags);
     free(t);
 }
 
@@ -152,36 +157,47 @@ static bool matches(const struct slot *s, struct dkey key)
     return s->w[0] == key.h && (uint32_t)(s->w[1] >> 40) == key.tag;
 }
 
+static uint8_t tag_of(uint64_t h)
+{
+    return (uint8_t)(h >> 56);
+}
+
 uint32_t dtable_find(const struct dtable *t, struct dkey key)
 {
     size_t mask = t->index_cap - 1;
+    uint8_t tag = tag_of(key.h);
     for (size_t i = key.h & mask;; i = (i + 1) & mask) {
         uint32_t s = t->index[i];
         if (s == EMPTY)
             return DTABLE_NONE;
-        if (matches(slot_at(t, s), key))
+        if (t->tags[i] == tag && matches(slot_at(t, s), key))
             return s;
     }
 }
 
-static void index_place(uint32_t *index, size_t cap, uint64_t h, uint32_t s)
+static void index_place(uint32_t *index, uint8_t *tags, size_t cap,
+                        uint64_t h, uint32_t s)
 {
     size_t mask = cap - 1;
     size_t i = h & mask;
     while (index[i] != EMPTY)
         i = (i + 1) & mask;
     index[i] = s;
+    tags[i] = tag_of(h);
 }
 
 static void grow_index(struct dtable *t)
 {
     size_t cap = t->index_cap * 2;
     uint32_t *index = xmalloc(cap * sizeof *index);
+    uint8_t *tags = xmalloc(cap);
     memset(index, 0xff, cap * sizeof *index);
     for (uint32_t s = 0; s < t->count; s++)
-        index_place(index, cap, slot_at(t, s)->w[0], s);
+        index_place(index, tags, cap, slot_at(t, s)->w[0], s);
     free(t->index);
+    free(t->tags);
     t->index = index;
+    t->tags = tags;
     t->index_cap = cap;
 }
 
@@ -198,7 +214,7 @@ enum chiso_err dtable_insert(struct dtable *t, struct dkey key,
         t->chunks[t->nchunks++] = xmalloc(CHUNK_SLOTS * sizeof(struct slot));
     }
     pack(slot_at(t, s), key, f);
-    index_place(t->index, t->index_cap, key.h, s);
+    index_place(t->index, t->tags, t->index_cap, key.h, s);
     t->count++;
     *slot = s;
     return CHISO_OK;
@@ -230,6 +246,7 @@ void dtable_pop(struct dtable *t)
         bool movable = (j > i) ? (home <= i || home > j) : (home <= i && home > j);
         if (movable) {
             t->index[i] = t->index[j];
+            t->tags[i] = t->tags[j];
             i = j;
         }
     }
@@ -248,5 +265,5 @@ size_t dtable_count(const struct dtable *t)
 size_t dtable_memory(const struct dtable *t)
 {
     return t->nchunks * CHUNK_SLOTS * sizeof(struct slot) +
-           t->index_cap * sizeof *t->index + t->nchunks * sizeof *t->chunks;
+           t->index_cap * (sizeof *t->index + 1) + t->nchunks * sizeof *t->chunks;
 }

@@ -46,6 +46,9 @@ enum chiso_err file_read_all(const char *path, size_t max, char **text,
     return CHISO_OK;
 }
 
+/* Read-ahead block; a line longer than this grows the buffer up to max. */
+#define BLOCK (256u << 10)
+
 void line_reader_init(struct line_reader *r, FILE *in, size_t max)
 {
     *r = (struct line_reader){.in = in, .max = max};
@@ -57,36 +60,92 @@ void line_reader_free(struct line_reader *r)
     r->buf = NULL;
 }
 
+/* Reads more input after the unread bytes (moved to the front); returns the
+ * number of bytes added, 0 at end of input, -1 on error. */
+static long fill(struct line_reader *r)
+{
+    if (r->eof)
+        return 0;
+    if (r->start > 0) {
+        memmove(r->buf, r->buf + r->start, r->end - r->start);
+        r->end -= r->start;
+        r->start = 0;
+    }
+    if (r->cap - r->end < BLOCK)
+        r->buf = xgrow(r->buf, &r->cap, r->end + BLOCK + 1, 1);
+    size_t got = fread(r->buf + r->end, 1, r->cap - r->end - 1, r->in);
+    if (got == 0) {
+        if (ferror(r->in))
+            return -1;
+        r->eof = true;
+    }
+    r->end += got;
+    return (long)got;
+}
+
 int line_reader_next(struct line_reader *r, const char **line, size_t *len,
                      bool *too_long)
 {
-    size_t n = 0;
-    int c;
     *too_long = false;
-    r->buf = xgrow(r->buf, &r->cap, 4096, 1);
+    size_t scanned = 0; /* bytes after start already known to hold no LF */
     for (;;) {
-        c = getc_unlocked(r->in);
-        if (c == EOF || c == '\n')
-            break;
-        r->bytes++;
-        if (n == r->max) {
-            *too_long = true;
-            continue;
+        char *from = r->buf ? r->buf + r->start + scanned : NULL;
+        char *nl = from ? memchr(from, '\n', r->end - r->start - scanned) : NULL;
+        if (nl != NULL) {
+            size_t n = (size_t)(nl - (r->buf + r->start));
+            *line = r->buf + r->start;
+            r->start += n + 1;
+            r->bytes += n + 1;
+            *len = n > r->max ? r->max : n;
+            *too_long = n > r->max;
+            r->buf[r->start - 1] = '\0';
+            return 1;
         }
-        if (n + 1 >= r->cap)
-            r->buf = xgrow(r->buf, &r->cap, n + 2, 1);
-        r->buf[n++] = (char)c;
-    }
-    if (c == EOF) {
-        if (ferror(r->in))
+        scanned = r->end - r->start;
+        if (scanned > r->max) {
+            /* Too long: drop what we have and skip to the next LF. */
+            r->bytes += scanned;
+            r->start = r->end;
+            scanned = 0;
+            for (;;) {
+                long got = fill(r);
+                if (got < 0)
+                    return -1;
+                if (got == 0) {
+                    *too_long = true;
+                    *line = "";
+                    *len = 0;
+                    return 1;
+                }
+                char *lf = memchr(r->buf, '\n', r->end);
+                if (lf != NULL) {
+                    size_t n = (size_t)(lf - r->buf) + 1;
+                    r->bytes += n;
+                    r->start = n;
+                    *too_long = true;
+                    *line = "";
+                    *len = 0;
+                    return 1;
+                }
+                r->bytes += r->end;
+                r->start = r->end;
+            }
+        }
+        long got = fill(r);
+        if (got < 0)
             return -1;
-        if (n == 0 && !*too_long)
-            return 0;
-    } else {
-        r->bytes++;
+        if (got == 0) {
+            if (r->end == r->start)
+                return 0;
+            /* The last line has no LF. */
+            size_t n = r->end - r->start;
+            *line = r->buf + r->start;
+            r->buf[r->end] = '\0';
+            r->start = r->end;
+            r->bytes += n;
+            *len = n > r->max ? r->max : n;
+            *too_long = n > r->max;
+            return 1;
+        }
     }
-    r->buf[n] = '\0';
-    *line = r->buf;
-    *len = n;
-    return 1;
 }

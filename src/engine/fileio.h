@@ -25,8 +25,10 @@ enum chiso_err file_read_all(const char *path, size_t max, char **text,
 struct line_reader {
     FILE *in;
     size_t max;
-    char *buf;
+    char *buf;          /* read-ahead block, then the line returned */
     size_t cap;
+    size_t start, end;  /* unread bytes are buf[start, end) */
+    bool eof;
     unsigned long long bytes; /* bytes consumed so far */
 };
 

@@ -367,7 +367,9 @@ enum chiso_err store_sqlite_open(const char *path, struct store **out,
     ss->base.ops = &sqlite_ops;
     enum chiso_err rc = CHISO_OK;
     if (sqlite3_open_v2(path, &ss->db,
-                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+                            SQLITE_OPEN_NOMUTEX, /* one thread at a time */
+                        NULL) !=
         SQLITE_OK) {
         rc = err_set(detail, detail_size, CHISO_EIO, "%s: %s", path,
                      ss->db ? sqlite3_errmsg(ss->db) : "cannot open");
