@@ -31,6 +31,7 @@
 
 static_assert(MEASURE__COUNT == 21, "slot packing stores 19 of 21 measure bits");
 static_assert(CHISO_MAX_UNITS <= (1u << 24), "unit index must fit 24 bits");
+static_assert(DTABLE_SLOT_BYTES == 6 * sizeof(uint64_t), "snapshot slot size");
 
 struct slot {
     uint64_t w[6];
@@ -266,4 +267,42 @@ size_t dtable_memory(const struct dtable *t)
 {
     return t->nchunks * CHUNK_SLOTS * sizeof(struct slot) +
            t->index_cap * (sizeof *t->index + 1) + t->nchunks * sizeof *t->chunks;
+}
+
+size_t dtable_chunks(const struct dtable *t)
+{
+    return t->nchunks;
+}
+
+const void *dtable_chunk(const struct dtable *t, size_t i, size_t *bytes)
+{
+    size_t first = i << CHUNK_BITS;
+    size_t n = t->count - first < CHUNK_SLOTS ? t->count - first : CHUNK_SLOTS;
+    *bytes = n * sizeof(struct slot);
+    return t->chunks[i];
+}
+
+enum chiso_err dtable_load_slots(struct dtable *t, const void *data,
+                                 size_t bytes, uint32_t *first)
+{
+    if (bytes % sizeof(struct slot) != 0)
+        return CHISO_EINVAL;
+    size_t n = bytes / sizeof(struct slot);
+    if (t->count + n > CHISO_MAX_DOSSIERS)
+        return CHISO_ELIMIT;
+    *first = t->count;
+    const struct slot *in = data;
+    for (size_t i = 0; i < n; i++) {
+        if ((size_t)(t->count + 1) * 4 > t->index_cap * 3)
+            grow_index(t);
+        uint32_t s = t->count;
+        if ((s >> CHUNK_BITS) == t->nchunks) {
+            t->chunks = xrealloc(t->chunks, (t->nchunks + 1) * sizeof *t->chunks);
+            t->chunks[t->nchunks++] = xmalloc(CHUNK_SLOTS * sizeof(struct slot));
+        }
+        memcpy(slot_at(t, s), &in[i], sizeof in[i]);
+        index_place(t->index, t->tags, t->index_cap, in[i].w[0], s);
+        t->count++;
+    }
+    return CHISO_OK;
 }

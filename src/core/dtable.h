@@ -57,6 +57,20 @@ void dtable_pop(struct dtable *t);
 
 size_t dtable_count(const struct dtable *t);
 
+/* Bytes of one packed slot; snapshots hold whole slots. */
+#define DTABLE_SLOT_BYTES 48
+
+/* Snapshots: the slots as they are in memory, chunk by chunk. dtable_chunk
+ * returns chunk i (of dtable_chunks) and its used bytes. */
+size_t dtable_chunks(const struct dtable *t);
+const void *dtable_chunk(const struct dtable *t, size_t i, size_t *bytes);
+
+/* Appends the slots of a snapshot chunk and indexes them; sets *first to the
+ * first new slot. CHISO_EINVAL when bytes is not whole slots, ELIMIT past
+ * CHISO_MAX_DOSSIERS. */
+enum chiso_err dtable_load_slots(struct dtable *t, const void *data,
+                                 size_t bytes, uint32_t *first);
+
 /* Bytes held (slots and index). */
 size_t dtable_memory(const struct dtable *t);
 

@@ -9,6 +9,7 @@
 #include "core/agg.h"
 #include "core/mem.h"
 #include "core/record.h"
+#include "core/unit.h"
 
 struct undo {
     uint32_t slot;
@@ -17,6 +18,7 @@ struct undo {
 };
 
 struct state {
+    size_t nunits;
     struct dtable *table;
     struct agg *agg;
     struct undo *log;
@@ -27,6 +29,7 @@ struct state *state_create(const struct unit_registry *units,
                            const unsigned char secret[DTABLE_SECRET_BYTES])
 {
     struct state *st = xcalloc(1, sizeof *st);
+    st->nunits = units_count(units);
     st->table = dtable_create(secret);
     st->agg = agg_create(units);
     return st;
@@ -122,6 +125,36 @@ void state_undo(struct state *st)
             dtable_set(st->table, u->slot, &u->old);
         }
     }
+}
+
+const struct dtable *state_table(const struct state *st)
+{
+    return st->table;
+}
+
+enum chiso_err state_load_slots(struct state *st, const void *data,
+                                size_t bytes)
+{
+    uint32_t first;
+    enum chiso_err rc = dtable_load_slots(st->table, data, bytes, &first);
+    if (rc != CHISO_OK)
+        return rc;
+    size_t n = dtable_count(st->table);
+    for (uint32_t s = first; s < n; s++) {
+        struct fact f;
+        dtable_get(st->table, s, &f);
+        if (f.unit >= st->nunits) {
+            while (dtable_count(st->table) > first)
+                dtable_pop(st->table);
+            return CHISO_EINVAL;
+        }
+    }
+    for (uint32_t s = first; s < n; s++) {
+        struct fact f;
+        dtable_get(st->table, s, &f);
+        agg_apply_fact(st->agg, &f, +1);
+    }
+    return CHISO_OK;
 }
 
 size_t state_logged(const struct state *st)

@@ -52,6 +52,18 @@ enum chiso_err state_apply(struct state *st, const struct record *rec,
 enum chiso_err state_restore(struct state *st, const char *code, size_t len,
                              const struct fact *f);
 
+/* The dossier table, to write a snapshot of it. */
+const struct dtable *state_table(const struct state *st);
+
+/*
+ * Loads the slots of a snapshot chunk (written from state_table of a state
+ * over the same units and secret) and adds their facts to the counters.
+ * CHISO_EINVAL when the bytes are not whole slots or name no unit of this
+ * registry; nothing is added then.
+ */
+enum chiso_err state_load_slots(struct state *st, const void *data,
+                                size_t bytes);
+
 /* Starts logging changes (forgetting any earlier log). */
 void state_mark(struct state *st);
 

@@ -18,6 +18,7 @@
 #include "core/record.h"
 #include "core/state.h"
 #include "core/unit.h"
+#include "core/dtable.h"
 #include "engine/fileio.h"
 #include "store/store.h"
 
@@ -147,6 +148,100 @@ static enum chiso_err load_catalogue(const char *path, struct catalogue **out,
     return rc;
 }
 
+/*
+ * Snapshots. The header names what the chunks hold, so that a snapshot is
+ * used only by an engine that reads it the same way: slot size and byte
+ * order, the unit registry (count and a hash of the codes in order: slots
+ * hold unit indexes) and the last version it covers.
+ */
+#define SNAPSHOT_FORMAT "chiso-snapshot-1"
+
+static void snapshot_fingerprint(const struct chiso *c, char *out, size_t size)
+{
+    uint64_t h = 0xcbf29ce484222325u;
+    size_t n = units_count(c->units);
+    for (uint32_t u = 0; u < n; u++)
+        for (const char *p = unit_at(c->units, u)->code; *p; p++)
+            h = (h ^ (unsigned char)*p) * 0x100000001b3u;
+    const uint16_t probe = 1;
+    snprintf(out, size, "%s slot=%d %s units=%zu fp=%016llx", SNAPSHOT_FORMAT,
+             DTABLE_SLOT_BYTES, *(const uint8_t *)&probe ? "le" : "be", n,
+             (unsigned long long)h);
+}
+
+static enum chiso_err load_chunk(void *ctx, const void *data, size_t len)
+{
+    return state_load_slots(ctx, data, len);
+}
+
+/* Loads the snapshot if there is a usable one; returns the last version it
+ * covers (0: none, replay everything). A snapshot that does not fit is
+ * ignored: the versions are the truth, the snapshot only a shortcut. */
+static int64_t load_snapshot(struct chiso *c)
+{
+    char header[256], want[200];
+    size_t len = 0;
+    if (c->store->ops->get_meta(c->store, "snapshot", header,
+                                sizeof header - 1, &len) != CHISO_OK ||
+        len >= sizeof header)
+        return 0;
+    header[len] = '\0';
+    snapshot_fingerprint(c, want, sizeof want);
+    size_t wl = strlen(want);
+    long long upto;
+    if (strncmp(header, want, wl) != 0 ||
+        sscanf(header + wl, " upto=%lld", &upto) != 1 || upto <= 0)
+        return 0;
+    if (c->store->ops->scan_snapshot(c->store, load_chunk, c->state) !=
+        CHISO_OK) {
+        /* Start again from nothing: replay every version. */
+        state_destroy(c->state);
+        unsigned char secret[DTABLE_SECRET_BYTES];
+        size_t sl;
+        c->store->ops->get_meta(c->store, "hash_secret", secret, sizeof secret,
+                                &sl);
+        c->state = state_create(c->units, secret);
+        sodium_memzero(secret, sizeof secret);
+        return 0;
+    }
+    return upto;
+}
+
+enum chiso_err chiso_snapshot(struct chiso *c, char *detail, size_t detail_size)
+{
+    struct store *st = c->store;
+    const struct dtable *t = state_table(c->state);
+    size_t n = dtable_chunks(t);
+    const void **chunks = xmalloc((n ? n : 1) * sizeof *chunks);
+    size_t *sizes = xmalloc((n ? n : 1) * sizeof *sizes);
+    for (size_t i = 0; i < n; i++)
+        chunks[i] = dtable_chunk(t, i, &sizes[i]);
+    int64_t upto = 0;
+    char header[256];
+    enum chiso_err rc = st->ops->begin(st);
+    if (rc == CHISO_OK)
+        rc = st->ops->last_seq(st, &upto);
+    if (rc == CHISO_OK) {
+        snapshot_fingerprint(c, header, sizeof header - 64);
+        size_t hl = strlen(header);
+        snprintf(header + hl, sizeof header - hl, " upto=%lld dossiers=%zu",
+                 (long long)upto, dtable_count(t));
+        rc = st->ops->put_snapshot(st, n, chunks, sizes);
+    }
+    if (rc == CHISO_OK)
+        rc = st->ops->set_meta(st, "snapshot", header, strlen(header));
+    if (rc == CHISO_OK)
+        rc = st->ops->commit(st);
+    if (rc != CHISO_OK) {
+        err_set(detail, detail_size, rc, "writing a snapshot: %s",
+                st->ops->last_error(st));
+        st->ops->rollback(st);
+    }
+    free(chunks);
+    free(sizes);
+    return rc;
+}
+
 enum chiso_err chiso_open(const struct chiso_options *opt, struct chiso **out,
                           char *detail, size_t detail_size)
 {
@@ -187,8 +282,9 @@ enum chiso_err chiso_open(const struct chiso_options *opt, struct chiso **out,
         goto out;
     }
     c->state = state_create(c->units, secret);
+    int64_t after = load_snapshot(c);
     struct rebuild rb = {c, detail, detail_size};
-    rc = st->ops->scan_dossiers(st, restore_one, &rb);
+    rc = st->ops->scan_dossiers(st, after, restore_one, &rb);
 out:
     sodium_memzero(secret, sizeof secret);
     if (rc != CHISO_OK) {

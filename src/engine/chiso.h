@@ -39,6 +39,14 @@ struct chiso_options {
 enum chiso_err chiso_open(const struct chiso_options *opt, struct chiso **out,
                           char *detail, size_t detail_size);
 
+/*
+ * Writes a snapshot of the live state (the packed dossier table and the last
+ * version it covers), so that the next open loads it and replays only later
+ * versions. The engine must have no load in progress.
+ */
+enum chiso_err chiso_snapshot(struct chiso *c, char *detail,
+                              size_t detail_size);
+
 /* Closes the store and frees everything; NULL is harmless. */
 void chiso_close(struct chiso *c);
 

@@ -232,6 +232,14 @@ enum chiso_err ingest_finish(struct ingest *in, struct ingest_report *report,
     enum chiso_err rc =
         in->failed ? CHISO_ESTORE : flush_chunk(in, true, detail, detail_size);
     writer_destroy(in->w);
+    /* After a load that changed a quarter of the dossiers or more, a new
+     * snapshot saves the next open from replaying them one by one. A failed
+     * snapshot loses nothing (the versions are stored): it is not an error
+     * of the load. */
+    uint64_t changed = in->committed.accepted + in->committed.replaced;
+    if (rc == CHISO_OK && changed > 0 &&
+        changed * 4 >= chiso_dossiers(in->c))
+        chiso_snapshot(in->c, NULL, 0);
     if (report != NULL) {
         *report = (struct ingest_report){
             .batch = in->batch.id,

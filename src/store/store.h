@@ -46,6 +46,10 @@ struct store_batch {
 typedef enum chiso_err (*store_dossier_fn)(void *ctx,
                                            const struct store_dossier *d);
 
+/* Called for each stored blob (snapshot chunks, in order). */
+typedef enum chiso_err (*store_blob_fn)(void *ctx, const void *data,
+                                        size_t len);
+
 /* Called for each stored unit list. */
 typedef enum chiso_err (*store_text_fn)(void *ctx, const char *name,
                                         const char *text, size_t len);
@@ -66,7 +70,16 @@ struct store_ops {
     /* Creates a batch row (inside a transaction) and sets b->id. */
     enum chiso_err (*open_batch)(struct store *s, struct store_batch *b);
     enum chiso_err (*update_batch)(struct store *s, const struct store_batch *b);
-    enum chiso_err (*scan_dossiers)(struct store *s, store_dossier_fn fn,
+    /* Versions with a sequence number above after_seq, oldest first. */
+    enum chiso_err (*scan_dossiers)(struct store *s, int64_t after_seq,
+                                    store_dossier_fn fn, void *ctx);
+    /* The sequence number of the last stored version (0 if none). */
+    enum chiso_err (*last_seq)(struct store *s, int64_t *seq);
+    /* Replaces the snapshot chunks (inside a transaction). */
+    enum chiso_err (*put_snapshot)(struct store *s, size_t n,
+                                   const void *const *chunks,
+                                   const size_t *sizes);
+    enum chiso_err (*scan_snapshot)(struct store *s, store_blob_fn fn,
                                     void *ctx);
     /* CHISO_ENOTFOUND when the key is absent; *len is the full length even
      * when cap is smaller (then only cap bytes are copied). */

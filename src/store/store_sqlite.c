@@ -35,6 +35,8 @@ static const char schema[] =
     "  batch INTEGER NOT NULL, line INTEGER NOT NULL);"
     "CREATE TABLE IF NOT EXISTS record("
     "  seq INTEGER PRIMARY KEY, record TEXT NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS snapshot_chunk("
+    "  chunk INTEGER PRIMARY KEY, data BLOB NOT NULL);"
     "CREATE TABLE IF NOT EXISTS batch("
     "  id INTEGER PRIMARY KEY, source TEXT NOT NULL, started INTEGER NOT NULL,"
     "  finished INTEGER, lines INTEGER NOT NULL DEFAULT 0,"
@@ -54,6 +56,8 @@ enum stmt {
     ST_GET_META,
     ST_SET_META,
     ST_PUT_UNIT_LIST,
+    ST_PUT_SNAPSHOT,
+    ST_LAST_SEQ,
     ST__COUNT
 };
 
@@ -72,6 +76,8 @@ static const char *const stmt_sql[ST__COUNT] = {
     [ST_SET_META] = "INSERT OR REPLACE INTO meta(key, value) VALUES(?,?)",
     [ST_PUT_UNIT_LIST] =
         "INSERT OR REPLACE INTO unit_list(name, content) VALUES(?,?)",
+    [ST_PUT_SNAPSHOT] = "INSERT INTO snapshot_chunk(chunk, data) VALUES(?,?)",
+    [ST_LAST_SEQ] = "SELECT coalesce(max(seq), 0) FROM version",
 };
 
 struct sqlite_store {
@@ -212,19 +218,20 @@ static enum chiso_err sq_update_batch(struct store *s,
     return step_done(ss, ST_UPDATE_BATCH, "updating a batch");
 }
 
-static enum chiso_err sq_scan_dossiers(struct store *s, store_dossier_fn fn,
-                                       void *ctx)
+static enum chiso_err sq_scan_dossiers(struct store *s, int64_t after_seq,
+                                       store_dossier_fn fn, void *ctx)
 {
     struct sqlite_store *ss = from(s);
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(ss->db,
                            "SELECT code, unit, version, first_seen, recv_day,"
                            " end_day, flags, fee, proc, batch, line"
-                           " FROM version ORDER BY seq",
+                           " FROM version WHERE seq > ? ORDER BY seq",
                            -1, &st, NULL) != SQLITE_OK)
         return fail(ss, "reading dossiers");
+    sqlite3_bind_int64(st, 1, after_seq);
     enum chiso_err rc = CHISO_OK;
-    int step;
+    int step = SQLITE_DONE;
     while (rc == CHISO_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
         struct store_dossier d = {
             .code = (const char *)sqlite3_column_text(st, 0),
@@ -247,6 +254,53 @@ static enum chiso_err sq_scan_dossiers(struct store *s, store_dossier_fn fn,
     }
     if (rc == CHISO_OK && step != SQLITE_DONE)
         rc = fail(ss, "reading dossiers");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static enum chiso_err sq_last_seq(struct store *s, int64_t *seq)
+{
+    struct sqlite_store *ss = from(s);
+    sqlite3_stmt *st = ss->st[ST_LAST_SEQ];
+    int step = sqlite3_step(st);
+    enum chiso_err rc = step == SQLITE_ROW ? CHISO_OK : fail(ss, "reading versions");
+    if (rc == CHISO_OK)
+        *seq = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    return rc;
+}
+
+static enum chiso_err sq_put_snapshot(struct store *s, size_t n,
+                                      const void *const *chunks,
+                                      const size_t *sizes)
+{
+    struct sqlite_store *ss = from(s);
+    enum chiso_err rc = exec(ss, "DELETE FROM snapshot_chunk");
+    for (size_t i = 0; rc == CHISO_OK && i < n; i++) {
+        sqlite3_stmt *st = ss->st[ST_PUT_SNAPSHOT];
+        sqlite3_bind_int64(st, 1, (sqlite3_int64)i);
+        sqlite3_bind_blob64(st, 2, chunks[i], sizes[i], SQLITE_STATIC);
+        rc = step_done(ss, ST_PUT_SNAPSHOT, "storing a snapshot");
+    }
+    return rc;
+}
+
+static enum chiso_err sq_scan_snapshot(struct store *s, store_blob_fn fn,
+                                       void *ctx)
+{
+    struct sqlite_store *ss = from(s);
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(ss->db,
+                           "SELECT data FROM snapshot_chunk ORDER BY chunk", -1,
+                           &st, NULL) != SQLITE_OK)
+        return fail(ss, "reading the snapshot");
+    enum chiso_err rc = CHISO_OK;
+    int step = SQLITE_DONE;
+    while (rc == CHISO_OK && (step = sqlite3_step(st)) == SQLITE_ROW)
+        rc = fn(ctx, sqlite3_column_blob(st, 0),
+                (size_t)sqlite3_column_bytes(st, 0));
+    if (rc == CHISO_OK && step != SQLITE_DONE)
+        rc = fail(ss, "reading the snapshot");
     sqlite3_finalize(st);
     return rc;
 }
@@ -291,7 +345,7 @@ static enum chiso_err sq_scan_unit_lists(struct store *s, store_text_fn fn,
                            -1, &st, NULL) != SQLITE_OK)
         return fail(ss, "reading unit lists");
     enum chiso_err rc = CHISO_OK;
-    int step;
+    int step = SQLITE_DONE;
     while (rc == CHISO_OK && (step = sqlite3_step(st)) == SQLITE_ROW)
         rc = fn(ctx, (const char *)sqlite3_column_text(st, 0),
                 (const char *)sqlite3_column_text(st, 1),
@@ -328,6 +382,9 @@ static const struct store_ops sqlite_ops = {
     .open_batch = sq_open_batch,
     .update_batch = sq_update_batch,
     .scan_dossiers = sq_scan_dossiers,
+    .last_seq = sq_last_seq,
+    .put_snapshot = sq_put_snapshot,
+    .scan_snapshot = sq_scan_snapshot,
     .get_meta = sq_get_meta,
     .set_meta = sq_set_meta,
     .scan_unit_lists = sq_scan_unit_lists,

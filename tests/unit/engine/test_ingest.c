@@ -137,3 +137,67 @@ TEST(ingest_failed_commit_keeps_memory_equal_to_disk)
     chiso_close(c);
     unlink(path);
 }
+
+/* Loads lines first..last-1 (as line_of) in one session. */
+static void load_range(struct chiso *c, unsigned first, unsigned last,
+                       const char *status2)
+{
+    char detail[CHISO_DETAIL_BYTES], line[512];
+    struct ingest *in;
+    REQUIRE(ingest_begin(c, "t", &in, detail, sizeof detail) == CHISO_OK);
+    for (unsigned i = first; i < last; i++) {
+        line_of(line, sizeof line, i);
+        if (status2 != NULL) /* a later version: withdrawn (status 7) */
+            memcpy(strstr(line, "\"TrangThaiHoSo\":2"), status2, 17);
+        CHECK_EQ_INT(ingest_line(in, line, strlen(line), 1748739600, detail,
+                                 sizeof detail),
+                     CHISO_OK);
+    }
+    CHECK_EQ_INT(ingest_finish(in, NULL, detail, sizeof detail), CHISO_OK);
+}
+
+static int64_t withdrawn_june(struct chiso *c)
+{
+    struct vt_period p;
+    vt_period_parse("2025-06", &p, NULL, 0);
+    int64_t m[MEASURE__COUNT];
+    chiso_measures(c, UNIT_ROOT, &p, true, m);
+    return m[MEASURE_WITHDRAWN];
+}
+
+TEST(ingest_snapshot_then_replay)
+{
+    const char *path = temp_db();
+    struct chiso_options o = {.db_path = path};
+    struct chiso *c;
+    char detail[CHISO_DETAIL_BYTES];
+    REQUIRE(chiso_open(&o, &c, detail, sizeof detail) == CHISO_OK);
+    /* 40 new dossiers: a load changing >= 1/4 of them writes a snapshot */
+    load_range(c, 0, 40, NULL);
+    size_t len;
+    char header[256];
+    struct store *st = chiso_store(c);
+    REQUIRE(st->ops->get_meta(st, "snapshot", header, sizeof header, &len) ==
+            CHISO_OK);
+    /* then 3 of them withdrawn: 3 < 40/4, no new snapshot; these versions
+     * are replayed after the snapshot on open */
+    load_range(c, 0, 3, "\"TrangThaiHoSo\":7");
+    CHECK_EQ_INT(received_june(c), 40);
+    CHECK_EQ_INT(withdrawn_june(c), 3);
+    chiso_close(c);
+    REQUIRE(chiso_open(&o, &c, detail, sizeof detail) == CHISO_OK);
+    CHECK_EQ_INT(chiso_dossiers(c), 40);
+    CHECK_EQ_INT(received_june(c), 40);
+    CHECK_EQ_INT(withdrawn_june(c), 3);
+    /* a snapshot that does not fit this engine is ignored: full replay */
+    st = chiso_store(c);
+    REQUIRE(st->ops->set_meta(st, "snapshot", "chiso-snapshot-0 upto=99", 24) ==
+            CHISO_OK);
+    chiso_close(c);
+    REQUIRE(chiso_open(&o, &c, detail, sizeof detail) == CHISO_OK);
+    CHECK_EQ_INT(chiso_dossiers(c), 40);
+    CHECK_EQ_INT(received_june(c), 40);
+    CHECK_EQ_INT(withdrawn_june(c), 3);
+    chiso_close(c);
+    unlink(path);
+}
