@@ -17,9 +17,40 @@
 
 #define TOTAL_ROW 31
 
+/*
+ * Counts fit 32 bits in any one row (a unit's day or month: a national month
+ * holds ~10^7 dossiers, 2^31 is 2.1 × 10^9); the three sums — fees in VND and
+ * processing seconds — need 64. Keeping counts at 32 bits makes a block 3 KiB
+ * instead of 5.25 KiB: fewer pages to fault in and fewer cache lines per
+ * update.
+ */
+#define NSUMS 3
+#define NCOUNTS (MEASURE__COUNT - NSUMS)
+
 struct block {
-    int64_t row[32][MEASURE__COUNT];
+    int32_t count[32][NCOUNTS];
+    int64_t sum[32][NSUMS];
 };
+
+static bool is_sum(int m)
+{
+    return m == MEASURE_FEE_VND || m == MEASURE_FEE_ONLINE_VND ||
+           m == MEASURE_PROCESSING_SECONDS;
+}
+
+/* Column of measure m in its array (count or sum). */
+static int column(int m)
+{
+    int c = 0;
+    for (int k = 0; k < m; k++)
+        c += is_sum(k) == is_sum(m);
+    return c;
+}
+
+static int64_t get(const struct block *b, int row, int m, const int *col)
+{
+    return is_sum(m) ? b->sum[row][col[m]] : b->count[row][col[m]];
+}
 
 struct series {
     int32_t *months;
@@ -29,6 +60,7 @@ struct series {
 
 struct agg {
     const struct unit_registry *reg;
+    int col[MEASURE__COUNT]; /* column(m), computed once */
     struct series *series; /* one per unit */
     size_t nblocks;
 };
@@ -37,6 +69,8 @@ struct agg *agg_create(const struct unit_registry *reg)
 {
     struct agg *agg = xcalloc(1, sizeof *agg);
     agg->reg = reg;
+    for (int m = 0; m < MEASURE__COUNT; m++)
+        agg->col[m] = column(m);
     agg->series = xcalloc(units_count(reg), sizeof *agg->series);
     return agg;
 }
@@ -108,8 +142,14 @@ static void add_day(struct agg *agg, const struct fact *f, int32_t day,
     for (uint32_t u = f->unit; u != UNIT_NONE; u = unit_at(agg->reg, u)->parent) {
         struct block *b = get_block(agg, &agg->series[u], month);
         for (int i = 0; i < nm; i++) {
-            b->row[dom][ms[i]] += delta[i];
-            b->row[TOTAL_ROW][ms[i]] += delta[i];
+            int m = ms[i], c = agg->col[m];
+            if (is_sum(m)) {
+                b->sum[dom][c] += delta[i];
+                b->sum[TOTAL_ROW][c] += delta[i];
+            } else {
+                b->count[dom][c] += (int32_t)delta[i];
+                b->count[TOTAL_ROW][c] += (int32_t)delta[i];
+            }
         }
     }
 }
@@ -134,16 +174,13 @@ void agg_apply_fact(struct agg *agg, const struct fact *f, int sign)
 /* Adds rows [d0, d1] of a block (or its total row when whole) to out for
  * the period measures. */
 static void add_rows(const struct block *b, int d0, int d1, bool whole,
-                     int64_t out[MEASURE__COUNT])
+                     const int *col, int64_t out[MEASURE__COUNT])
 {
-    if (whole) {
-        for (int m = 0; m < MEASURE__PERIOD_COUNT; m++)
-            out[m] += b->row[TOTAL_ROW][m];
-        return;
-    }
+    if (whole)
+        d0 = d1 = TOTAL_ROW;
     for (int d = d0; d <= d1; d++)
         for (int m = 0; m < MEASURE__PERIOD_COUNT; m++)
-            out[m] += b->row[d][m];
+            out[m] += get(b, d, m, col);
 }
 
 void agg_sum(const struct agg *agg, uint32_t unit, const struct vt_period *p,
@@ -158,7 +195,7 @@ void agg_sum(const struct agg *agg, uint32_t unit, const struct vt_period *p,
         int32_t a = p->from > first ? p->from : first;
         int32_t z = p->to < last ? p->to : last;
         add_rows(s->blocks[i], (int)(a - first), (int)(z - first),
-                 a == first && z == last, out);
+                 a == first && z == last, agg->col, out);
     }
     /* Gauges: prefix sums up to and including p->to. */
     int32_t mt = vt_month_of(p->to);
@@ -169,11 +206,11 @@ void agg_sum(const struct agg *agg, uint32_t unit, const struct vt_period *p,
                        : (int)(p->to - vt_month_first_day(mt));
         for (int g = MEASURE__PERIOD_COUNT; g < MEASURE__COUNT; g++) {
             if (last < 0) {
-                out[g] += b->row[TOTAL_ROW][g];
+                out[g] += get(b, TOTAL_ROW, g, agg->col);
                 continue;
             }
             for (int d = 0; d <= last; d++)
-                out[g] += b->row[d][g];
+                out[g] += get(b, d, g, agg->col);
         }
     }
 }
@@ -186,7 +223,7 @@ int agg_span(const struct agg *agg, int32_t *first, int32_t *last)
         for (int d = 0; d < 31; d++) {
             bool any = false;
             for (int m = 0; m < MEASURE__COUNT && !any; m++)
-                any = s->blocks[i]->row[d][m] != 0;
+                any = get(s->blocks[i], d, m, agg->col) != 0;
             if (!any)
                 continue;
             int32_t day = vt_month_first_day(s->months[i]) + d;
