@@ -20,10 +20,12 @@
 #include "core/unit.h"
 #include "core/dtable.h"
 #include "engine/fileio.h"
+#include "engine/writer.h"
 #include "store/store.h"
 
 struct chiso {
     struct store *store;
+    struct writer *writer; /* store writes of load sessions */
     struct unit_registry *units;
     struct catalogue *catalogue;
     struct state *state;
@@ -281,6 +283,7 @@ enum chiso_err chiso_open(const struct chiso_options *opt, struct chiso **out,
                 why[0] ? why : "cannot be read");
         goto out;
     }
+    c->writer = writer_create(st);
     c->state = state_create(c->units, secret);
     int64_t after = load_snapshot(c);
     struct rebuild rb = {c, detail, detail_size};
@@ -300,6 +303,7 @@ void chiso_close(struct chiso *c)
     if (c == NULL)
         return;
     record_thread_done();
+    writer_destroy(c->writer);
     if (c->store != NULL)
         c->store->ops->close(c->store);
     state_destroy(c->state);
@@ -316,6 +320,11 @@ const struct unit_registry *chiso_units(const struct chiso *c)
 const struct catalogue *chiso_catalogue(const struct chiso *c)
 {
     return c->catalogue;
+}
+
+struct writer *chiso_writer(struct chiso *c)
+{
+    return c->writer;
 }
 
 struct state *chiso_state(struct chiso *c)

@@ -22,6 +22,7 @@ struct catalogue;
 struct state;
 struct store;
 struct unit_registry;
+struct writer;
 
 struct chiso;
 
@@ -51,6 +52,10 @@ enum chiso_err chiso_snapshot(struct chiso *c, char *detail,
 void chiso_close(struct chiso *c);
 
 const struct unit_registry *chiso_units(const struct chiso *c);
+
+/* The engine's store writer (engine/writer.h), shared by its load sessions
+ * one at a time. */
+struct writer *chiso_writer(struct chiso *c);
 const struct catalogue *chiso_catalogue(const struct chiso *c);
 struct state *chiso_state(struct chiso *c);
 struct store *chiso_store(struct chiso *c);

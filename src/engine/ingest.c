@@ -108,20 +108,10 @@ enum chiso_err ingest_begin(struct chiso *c, const char *source,
     in->source = xstrdup(source);
     in->batch.source = in->source;
     in->batch.started = time(NULL);
-    enum chiso_err rc = in->st->ops->begin(in->st);
-    if (rc == CHISO_OK)
-        rc = in->st->ops->open_batch(in->st, &in->batch);
-    if (rc == CHISO_OK)
-        rc = in->st->ops->commit(in->st);
-    if (rc != CHISO_OK) {
-        err_set(detail, detail_size, rc, "starting a load: %s",
-                in->st->ops->last_error(in->st));
-        in->st->ops->rollback(in->st);
-        free(in->source);
-        free(in);
-        return rc;
-    }
-    in->w = writer_create(in->st);
+    (void)detail;
+    (void)detail_size;
+    in->w = chiso_writer(c);
+    writer_start_session(in->w);
     state_mark(chiso_state(c));
     *out = in;
     return CHISO_OK;
@@ -146,7 +136,7 @@ static enum chiso_err refuse(struct ingest *in, const struct record_error *why,
             (struct ingest_refusal){in->counts.lines, *why};
     }
     /* Keep at most 4 KiB of a refused line: enough to see what was wrong. */
-    writer_put_refusal(in->w, in->batch.id, in->counts.lines, why->field,
+    writer_put_refusal(in->w, in->counts.lines, why->field,
                        why->reason, line, len > 4096 ? 4096 : len);
     return CHISO_OK;
 }
@@ -201,7 +191,6 @@ enum chiso_err ingest_line(struct ingest *in, const char *line, size_t len,
         .fact = f,
         .record = line,
         .record_len = len,
-        .batch = in->batch.id,
         .line = in->counts.lines,
     };
     writer_put_dossier(in->w, &d);
@@ -231,7 +220,7 @@ enum chiso_err ingest_finish(struct ingest *in, struct ingest_report *report,
 {
     enum chiso_err rc =
         in->failed ? CHISO_ESTORE : flush_chunk(in, true, detail, detail_size);
-    writer_destroy(in->w);
+    in->batch.id = writer_batch_id(in->w);
     /* After a load that changed a quarter of the dossiers or more, a new
      * snapshot saves the next open from replaying them one by one. A failed
      * snapshot loses nothing (the versions are stored): it is not an error

@@ -18,7 +18,6 @@ enum op_kind { OP_DOSSIER, OP_REFUSAL };
 
 struct op {
     enum op_kind kind;
-    int64_t batch;
     uint64_t line;
     struct fact fact;        /* OP_DOSSIER */
     size_t a, alen, b, blen; /* code and unit, or field and reason */
@@ -36,6 +35,7 @@ struct chunk {
 
 struct writer {
     struct store *st;
+    int64_t batch_id; /* of the session; 0 until its first chunk is written */
     struct chunk chunks[2];
     int filling;        /* index of the chunk being filled */
     bool thread_started, busy, stop;
@@ -69,11 +69,11 @@ void writer_put_dossier(struct writer *w, const struct store_dossier *d)
     size_t unit = put_bytes(c, d->unit_code, strlen(d->unit_code));
     size_t rec = put_bytes(c, d->record, d->record_len);
     struct op *o = new_op(c);
-    *o = (struct op){OP_DOSSIER, d->batch, d->line, d->fact, code, d->code_len,
-                     unit, strlen(d->unit_code), rec, d->record_len};
+    *o = (struct op){OP_DOSSIER, d->line, d->fact, code, d->code_len, unit,
+                     strlen(d->unit_code), rec, d->record_len};
 }
 
-void writer_put_refusal(struct writer *w, int64_t batch, uint64_t line,
+void writer_put_refusal(struct writer *w, uint64_t line,
                         const char *field, const char *reason,
                         const char *record, size_t record_len)
 {
@@ -82,7 +82,7 @@ void writer_put_refusal(struct writer *w, int64_t batch, uint64_t line,
     size_t r = put_bytes(c, reason, strlen(reason));
     size_t rec = put_bytes(c, record, record_len);
     struct op *o = new_op(c);
-    *o = (struct op){.kind = OP_REFUSAL, .batch = batch, .line = line,
+    *o = (struct op){.kind = OP_REFUSAL, .line = line,
                      .a = f, .alen = strlen(field), .b = r,
                      .blen = strlen(reason), .rec = rec, .rec_len = record_len};
 }
@@ -98,6 +98,14 @@ static enum chiso_err write_chunk(struct writer *w, struct chunk *c,
 {
     struct store *st = w->st;
     enum chiso_err rc = st->ops->begin(st);
+    /* The session's batch row is made with its first chunk: one transaction
+     * (one fsync) for a small session. */
+    bool new_batch = w->batch_id == 0;
+    if (rc == CHISO_OK && new_batch) {
+        rc = st->ops->open_batch(st, &c->batch);
+        w->batch_id = c->batch.id;
+    }
+    c->batch.id = w->batch_id;
     for (size_t i = 0; rc == CHISO_OK && i < c->nops; i++) {
         const struct op *o = &c->ops[i];
         if (o->kind == OP_DOSSIER) {
@@ -108,12 +116,12 @@ static enum chiso_err write_chunk(struct writer *w, struct chunk *c,
                 .fact = o->fact,
                 .record = c->bytes + o->rec,
                 .record_len = o->rec_len,
-                .batch = o->batch,
+                .batch = w->batch_id,
                 .line = o->line,
             };
             rc = st->ops->put_dossier(st, &d);
         } else {
-            rc = st->ops->put_refusal(st, o->batch, o->line, c->bytes + o->a,
+            rc = st->ops->put_refusal(st, w->batch_id, o->line, c->bytes + o->a,
                                       c->bytes + o->b, c->bytes + o->rec,
                                       o->rec_len);
         }
@@ -125,6 +133,8 @@ static enum chiso_err write_chunk(struct writer *w, struct chunk *c,
     if (rc != CHISO_OK) {
         snprintf(error, error_size, "%s", st->ops->last_error(st));
         st->ops->rollback(st);
+        if (new_batch)
+            w->batch_id = 0; /* rolled back with the chunk */
     }
     c->nops = 0;
     c->nbytes = 0;
@@ -215,6 +225,23 @@ enum chiso_err writer_flush(struct writer *w, const struct store_batch *b,
     if (rc != CHISO_OK)
         err_set(detail, detail_size, rc, "%s", w->error);
     return rc;
+}
+
+void writer_start_session(struct writer *w)
+{
+    wait_idle(w);
+    w->result = CHISO_OK;
+    w->error[0] = '\0';
+    w->batch_id = 0;
+    for (int i = 0; i < 2; i++) {
+        w->chunks[i].nops = 0;
+        w->chunks[i].nbytes = 0;
+    }
+}
+
+int64_t writer_batch_id(const struct writer *w)
+{
+    return w->batch_id;
 }
 
 void writer_destroy(struct writer *w)

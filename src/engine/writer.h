@@ -22,18 +22,29 @@
 
 struct writer;
 
-/* A writer for st, which must have no open transaction. */
+/* A writer for st, which must have no open transaction. One writer serves
+ * the sessions of an engine one after the other, keeping its buffers and
+ * thread. */
 struct writer *writer_create(struct store *st);
+
+/* Begins a session (a load batch): forgets the last session's result and
+ * batch, waiting for its chunk in flight if any. The session's batch row is
+ * created in the transaction of its first chunk. */
+void writer_start_session(struct writer *w);
+
+/* The store id of the session's batch; 0 until its first chunk is durable. */
+int64_t writer_batch_id(const struct writer *w);
 
 /* Waits for the chunk in flight, stops the thread and frees everything; a
  * chunk still being filled is dropped. NULL is harmless. */
 void writer_destroy(struct writer *w);
 
-/* Adds a dossier version (the bytes are copied). */
+/* Adds a dossier version (the bytes are copied); d->batch is ignored: the
+ * rows carry the session's batch. */
 void writer_put_dossier(struct writer *w, const struct store_dossier *d);
 
 /* Adds a refused line (the bytes are copied). */
-void writer_put_refusal(struct writer *w, int64_t batch, uint64_t line,
+void writer_put_refusal(struct writer *w, uint64_t line,
                         const char *field, const char *reason,
                         const char *record, size_t record_len);
 
