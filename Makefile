@@ -6,6 +6,7 @@
 #   make SAN=address,undefined test   the same under sanitizers
 #   make fuzz       build libFuzzer drivers (clang) into build/fuzz/
 #   make deps       install the Debian packages the build and tests need
+#   make bench      the benchmark (bench/run.sh), bench-quick a small one
 
 CC      ?= cc
 PKGS    := sqlite3 jansson libsodium
@@ -36,7 +37,7 @@ TEST_SRC  := $(sort $(wildcard tests/unit/*.c tests/unit/*/*.c))
 TEST_OBJ  := $(TEST_SRC:%.c=$(BUILD)/%.o)
 
 .PHONY: all deps demo test unit-test fuzz-replay integration-test fuzz bench \
-        clean format
+        bench-quick clean format
 all: chiso$(if $(SAN),-san)
 
 deps:
@@ -97,8 +98,14 @@ demo: deps
 	$(MAKE) chiso
 	./chiso demo --db demo.db
 
+# The benchmark against DuckDB, SQLite and PostgreSQL (bench/run.sh; not part
+# of `make test`): full size (~20 min) into bench/RESULTS.md, or a quick run
+# into bench/RESULTS-quick.md.
 bench: chiso
 	bench/run.sh
+
+bench-quick: chiso
+	bench/run.sh --quick
 
 format:
 	clang-format -i $(CORE_SRC) $(STORE_SRC) $(ENGINE_SRC) $(CLI_SRC) src/*/*.h

@@ -1,0 +1,280 @@
+#!/usr/bin/env bash
+# bench/run.sh — chiso's benchmark (issue #3): chiso against DuckDB, SQLite and
+# PostgreSQL 15 on the same jobs, equal answers required.
+#
+#   bench/run.sh           the full run (make bench): 1,000,000 dossiers,
+#                          100 freshness batches; writes bench/RESULTS.md
+#   bench/run.sh --quick   the quick run (make bench-quick): 20,000 dossiers,
+#                          20 batches; writes bench/RESULTS-quick.md
+#
+# Steps (every intermediate file is under bench/out/, the big ones removed at
+# the end unless BENCH_KEEP=1):
+#   1. data: `chiso demo --no-load` with seed 42 at three sizes (the largest is
+#      the bulk file), and gen_batches.py's freshness batches (seed 42);
+#   2. growth: `chiso load` of the two smaller files (the largest is step 3's);
+#   3. bulk, per system, "NDJSON file -> every measure of every unit and month
+#      of 2025, rolled up": chiso = `chiso load` + `chiso measures` (two
+#      processes, the second rebuilds the live state from the database); the
+#      peers = peer_duckdb.mjs, peer_sqlite.py, peer_pg.py (same SQL,
+#      sql/measures.sql); every peer's table must equal chiso's (compare.py);
+#   4. freshness, per system, on its bulk-loaded store: every batch applied and
+#      durably committed, then the 34 provinces ranked by toan_trinh for
+#      2025-12 (fresh.c for chiso, sql/ranking.sql for the peers); every
+#      ranking must equal chiso's;
+#   5. report.py writes the results file.
+# A mismatch is printed with its differences, marked at the top of the results
+# file, and makes the run exit 1 (after every system has run).
+# BENCH_KEEP=1 keeps the data, databases and binaries in bench/out/run-MODE/.
+set -uo pipefail
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/.." && pwd)
+OUT=$HERE/out
+SEED=42
+MODE=full
+case "${1:-}" in
+--quick) MODE=quick ;;
+"") ;;
+*) echo "usage: bench/run.sh [--quick]" >&2; exit 2 ;;
+esac
+if [ "$MODE" = quick ]; then
+    SIZES="5000 10000 20000"
+    BATCHES=20
+    RESULTS=$HERE/RESULTS-quick.md
+else
+    SIZES="100000 300000 1000000"
+    BATCHES=100
+    RESULTS=$HERE/RESULTS.md
+fi
+# For trying other sizes (not for the results files): BENCH_SIZES="a b c"
+# (the largest is the bulk size), BENCH_BATCHES=n, BENCH_RESULTS=file.
+SIZES=${BENCH_SIZES:-$SIZES}
+BATCHES=${BENCH_BATCHES:-$BATCHES}
+RESULTS=${BENCH_RESULTS:-$RESULTS}
+MAIN=${SIZES##* }
+BATCH_LINES=1000
+ARRIVED=20260101000000                                   # bulk arrival, Vietnam time
+FRESH_UNIX=$(date -d '2026-01-02T00:00:00+07:00' +%s)   # batch i arrives at + 60 i
+FRESH_WALL=$((FRESH_UNIX + 7 * 3600))                     # the same in Vietnam wall time
+PY=/usr/bin/python3                                       # Debian's, with psycopg2
+START=$(date +%s)
+
+say() { printf '\n== %s  [%ds]\n' "$*" $(($(date +%s) - START)); }
+die() { echo "bench: $*" >&2; exit 1; }
+
+"$HERE/deps.sh" || die "missing dependencies (bench/deps.sh)"
+command -v "$PY" >/dev/null || die "no $PY"
+
+mkdir -p "$OUT"
+chmod a+rx "$OUT"
+# Results of this run only: a key=value file report.py reads, and the times.
+R=$OUT/run-$MODE
+rm -rf "$R"
+mkdir -p "$R"
+chmod a+rx "$R"
+put() { printf '%s=%s\n' "$1" "$2" >>"$R/results.env"; }
+
+PGDIR=""
+cleanup() {
+    if [ -n "$PGDIR" ]; then
+        "$HERE/pg.sh" stop "$PGDIR" || true
+        rm -rf "$PGDIR"
+    fi
+    if [ "${BENCH_KEEP:-0}" != 1 ]; then
+        rm -f "$R"/*.ndjson "$R"/*.db "$R"/*.db-wal "$R"/*.db-shm "$R"/*.duckdb "$R"/*.duckdb.wal
+        rm -rf "$R/batches" "$R/chiso" "$R/libchiso.a" "$R/fresh"
+    fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# --- build ------------------------------------------------------------------
+say "build"
+make -C "$ROOT" --no-print-directory chiso build/libchiso.a >/dev/null ||
+    die "make chiso build/libchiso.a failed"
+# Snapshots, so that a rebuild in the tree during the run changes nothing here.
+cp "$ROOT/chiso" "$ROOT/build/libchiso.a" "$R/" || die "cannot copy the build"
+CHISO=$R/chiso
+# shellcheck disable=SC2046 # pkg-config's flags are meant to split
+cc -O2 -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -I"$ROOT/src" -I"$ROOT/build/gen" \
+    -o "$R/fresh" "$HERE/fresh.c" "$R/libchiso.a" \
+    $(pkg-config --cflags --libs sqlite3 jansson libsodium) -lm -lpthread ||
+    die "cannot build bench/fresh.c with build/libchiso.a"
+
+# timed NAME COMMAND...: runs COMMAND, its standard output in $R/NAME.out and
+# standard error in $R/NAME.err; records NAME.wall (seconds) and NAME.rss (KiB,
+# the peak of the largest process of the command's tree). Returns its status.
+timed() {
+    local name=$1
+    shift
+    sync
+    local t0 t1 st
+    t0=$(date +%s%N)
+    /usr/bin/time -f '%M' -o "$R/$name.time" "$@" >"$R/$name.out" 2>"$R/$name.err"
+    st=$?
+    t1=$(date +%s%N)
+    put "$name.wall" "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')"
+    put "$name.rss" "$(tail -n 1 "$R/$name.time")"
+    if [ $st -ne 0 ]; then
+        echo "bench: $name failed (status $st):" >&2
+        tail -n 20 "$R/$name.err" >&2
+    fi
+    return $st
+}
+
+FAILED=0
+check() { # check KIND PEER_FILE NAME: compare with chiso's answer
+    local chiso_file=$R/chiso.csv
+    [ "$1" = ranks ] && chiso_file=$R/chiso.ranks.csv
+    if "$PY" "$HERE/compare.py" "$1" "$chiso_file" "$2" "$3" >"$R/check-$3-$1.txt"; then
+        cat "$R/check-$3-$1.txt"
+        put "check.$3.$1" ok
+    else
+        cat "$R/check-$3-$1.txt" >&2
+        put "check.$3.$1" MISMATCH
+        FAILED=1
+    fi
+}
+
+# --- machine ----------------------------------------------------------------
+put mode "$MODE"
+put seed "$SEED"
+put cpu "$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)"
+put cores "$(nproc)"
+put mem_kib "$(awk '/^MemTotal/ { print $2 }' /proc/meminfo)"
+put disk "$(df -PT "$OUT" | awk 'NR == 2 { printf "%s (%s), %.0f GiB, %.0f GiB free", $1, $2, $3 / 1048576, $5 / 1048576 }')"
+put kernel "$(uname -sr)"
+put loadavg_start "$(cut -d' ' -f1-3 /proc/loadavg)"
+put chiso_rev "$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null)$(git -C "$ROOT" diff --quiet HEAD -- src 2>/dev/null || echo ' + uncommitted changes in src/')"
+put duckdb_version "$(cd "$HERE" && node -e "import('@duckdb/node-api').then(async m => { const i = await m.DuckDBInstance.create(':memory:'); const c = await i.connect(); const r = await c.runAndReadAll('select version()'); console.log(r.getRows()[0][0] + ' (@duckdb/node-api ' + require('./node_modules/@duckdb/node-api/package.json').version + ')'); })")"
+put sqlite_version "$(sqlite3 --version | cut -d' ' -f1)"
+put pg_version "$(/usr/lib/postgresql/15/bin/postgres --version | sed 's/.*) //')"
+put node_version "$(node --version)"
+put python_version "$("$PY" --version | cut -d' ' -f2)"
+put sizes "$SIZES"
+put main "$MAIN"
+put batches "$BATCHES"
+put batch_lines "$BATCH_LINES"
+
+# --- 1. data ----------------------------------------------------------------
+say "data: chiso demo --seed $SEED, sizes $SIZES"
+for n in $SIZES; do
+    f=$R/bulk-$n.ndjson
+    "$CHISO" demo --no-load --out "$f" --dossiers "$n" --seed "$SEED" >/dev/null ||
+        die "chiso demo --dossiers $n failed"
+    chmod a+r "$f"
+    put "data.$n.lines" "$(wc -l <"$f")"
+    put "data.$n.bytes" "$(stat -c %s "$f")"
+done
+BULK=$R/bulk-$MAIN.ndjson
+say "data: $BATCHES freshness batches of $BATCH_LINES lines"
+"$PY" "$HERE/gen_batches.py" --bulk "$BULK" --data "$ROOT/data" --out "$R/batches" \
+    --batches "$BATCHES" --lines "$BATCH_LINES" --seed "$SEED" | tee "$R/gen_batches.txt" ||
+    die "gen_batches.py failed"
+chmod -R a+rX "$R/batches"
+BATCH_FILES=$(ls "$R"/batches/batch-*.ndjson)
+UNITS=$R/batches/units.csv
+OLD=$R/batches/old_province.csv
+
+# --- 2. growth ----------------------------------------------------------------
+for n in $SIZES; do
+    [ "$n" = "$MAIN" ] && continue
+    say "growth: chiso load, $n dossiers"
+    rm -f "$R/growth.db"*
+    timed "growth.$n.load" "$CHISO" load --db "$R/growth.db" --quiet --arrived-at "$ARRIVED" \
+        "$R/bulk-$n.ndjson" || die "chiso load failed"
+    "$CHISO" info --db "$R/growth.db" --format json >"$R/growth.$n.info.json" ||
+        die "chiso info failed"
+    put "growth.$n.db_bytes" "$(du -cb "$R/growth.db"* | tail -n 1 | cut -f1)"
+    rm -f "$R/growth.db"* "$R/bulk-$n.ndjson"
+done
+
+# --- 3 and 4: chiso -----------------------------------------------------------
+say "chiso: bulk ($MAIN dossiers)"
+rm -f "$R/chiso.db"*
+timed chiso.load "$CHISO" load --db "$R/chiso.db" --quiet --arrived-at "$ARRIVED" "$BULK" ||
+    die "chiso load failed"
+cat "$R/chiso.load.out"
+timed chiso.measures "$CHISO" measures --db "$R/chiso.db" --period 2025 --by month --rollup \
+    --format csv || die "chiso measures failed"
+mv "$R/chiso.measures.out" "$R/chiso.csv"
+"$CHISO" info --db "$R/chiso.db" --format json >"$R/chiso.info.json" || die "chiso info failed"
+put chiso.db_bytes "$(du -cb "$R/chiso.db"* | tail -n 1 | cut -f1)"
+say "chiso: freshness ($BATCHES batches)"
+# shellcheck disable=SC2086
+timed chiso.fresh "$R/fresh" "$R/chiso.db" "$R/chiso.ranks.csv" "$R/chiso.times.tsv" \
+    "$FRESH_UNIX" $BATCH_FILES || die "bench/fresh failed"
+rm -f "$R/chiso.db"*
+
+# --- DuckDB ---------------------------------------------------------------------
+say "duckdb: bulk"
+rm -f "$R/duck.duckdb"*
+if timed duckdb.bulk node "$HERE/peer_duckdb.mjs" bulk "$R/duck.duckdb" "$UNITS" "$OLD" \
+    "$BULK" "$ARRIVED" "$R/duckdb.csv"; then
+    put duckdb.db_bytes "$(du -cb "$R/duck.duckdb"* | tail -n 1 | cut -f1)"
+    put duckdb.threads "$(sed -n 's/.*, \([0-9]*\) threads$/\1/p' "$R/duckdb.bulk.err")"
+    check measures "$R/duckdb.csv" duckdb
+    say "duckdb: freshness"
+    # shellcheck disable=SC2086
+    timed duckdb.fresh node "$HERE/peer_duckdb.mjs" fresh "$R/duck.duckdb" \
+        "$R/duckdb.ranks.csv" "$R/duckdb.times.tsv" "$FRESH_WALL" $BATCH_FILES &&
+        check ranks "$R/duckdb.ranks.csv" duckdb || FAILED=1
+else
+    FAILED=1
+fi
+rm -f "$R/duck.duckdb"*
+
+# --- SQLite ----------------------------------------------------------------------
+say "sqlite: bulk"
+if timed sqlite.bulk "$PY" "$HERE/peer_sqlite.py" bulk "$R/sqlite.db" "$UNITS" "$OLD" \
+    "$BULK" "$ARRIVED" "$R/sqlite.csv"; then
+    put sqlite.db_bytes "$(du -cb "$R/sqlite.db"* | tail -n 1 | cut -f1)"
+    check measures "$R/sqlite.csv" sqlite
+    say "sqlite: freshness"
+    # shellcheck disable=SC2086
+    timed sqlite.fresh "$PY" "$HERE/peer_sqlite.py" fresh "$R/sqlite.db" \
+        "$R/sqlite.ranks.csv" "$R/sqlite.times.tsv" "$FRESH_WALL" $BATCH_FILES &&
+        check ranks "$R/sqlite.ranks.csv" sqlite || FAILED=1
+else
+    FAILED=1
+fi
+rm -f "$R/sqlite.db"*
+
+# --- PostgreSQL ------------------------------------------------------------------
+say "postgresql: start a server"
+PGDIR=$(mktemp -d "$OUT/pg.XXXXXX")
+if PGPORT=$("$HERE/pg.sh" start "$PGDIR"); then
+    export PGHOST=127.0.0.1 PGPORT PGUSER=postgres PGDATABASE=postgres
+    cp "$PGDIR/data/postgresql.conf" "$R/postgresql.conf"
+    say "postgresql: bulk"
+    if timed pg.bulk "$PY" "$HERE/peer_pg.py" bulk "$UNITS" "$OLD" "$BULK" "$ARRIVED" \
+        "$R/postgresql.csv"; then
+        put pg.db_bytes "$(psql -Atc "SELECT pg_total_relation_size('dossier')")"
+        check measures "$R/postgresql.csv" postgresql
+        say "postgresql: freshness"
+        # shellcheck disable=SC2086
+        timed pg.fresh "$PY" "$HERE/peer_pg.py" fresh "$R/postgresql.ranks.csv" \
+            "$R/postgresql.times.tsv" "$FRESH_WALL" $BATCH_FILES &&
+            check ranks "$R/postgresql.ranks.csv" postgresql || FAILED=1
+    else
+        FAILED=1
+    fi
+    "$HERE/pg.sh" stop "$PGDIR"
+    rm -rf "$PGDIR"
+    PGDIR=""
+else
+    echo "bench: the PostgreSQL server did not start" >&2
+    FAILED=1
+fi
+
+# --- 5. report ------------------------------------------------------------------
+put failed "$FAILED"
+put loadavg_end "$(cut -d' ' -f1-3 /proc/loadavg)"
+put total_seconds "$(($(date +%s) - START))"
+say "report"
+"$PY" "$HERE/report.py" "$R" "$RESULTS" || die "report.py failed"
+echo "bench: wrote $RESULTS"
+if [ "$FAILED" != 0 ]; then
+    echo "bench: FAILED: a system failed or a peer's answers differ from chiso's (see above)" >&2
+    exit 1
+fi
