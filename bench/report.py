@@ -259,7 +259,7 @@ def main():
     tab_100m = a_tab + b_tab * DESIGN_DOSSIERS
     # Counters: per unit and month in use, 31 day rows + a month row of 21 int64
     # (docs/design.md): bounded by units x months, whatever the dossiers.
-    cnt_year = 3373 * 12 * 32 * 21 * 8
+    cnt_year = 3373 * 12 * 32 * (18 * 4 + 3 * 8)  # 18 counts of 4 B, 3 sums of 8 B
     est = tab_100m + cnt_year + other
     w("How memory and load time grow, from these three sizes to the design point (SPEC §11: "
       "100 million dossiers a year, about 500 million records), by linear least-squares fits:")
@@ -269,7 +269,7 @@ def main():
       f"({tab_100m / DESIGN_DOSSIERS:.1f} B per dossier).")
     w(f"- **Counters** grow with the units × months that have data, not with dossiers: "
       f"{mib(cnt_big):.0f} MiB at {fmt_int(n_big)} dossiers, at most 3,373 units × 12 months × "
-      f"32 rows × 21 counters × 8 B = {cnt_year / 2**20:.0f} MiB per year of data.")
+      f"32 rows × (18 counts × 4 B + 3 sums × 8 B) = {cnt_year / 2**20:.0f} MiB per year of data.")
     w(f"- **Peak RSS of the load**: the fit gives ≈ {a_rss / 1048576:.0f} MiB + "
       f"{b_rss:.1f} B × dossiers → {(a_rss + b_rss * DESIGN_DOSSIERS) / 2**30:.1f} GiB at 100 M; "
       f"by parts — the dossier table, the counters' bound, and the rest as measured at "
@@ -281,7 +281,7 @@ def main():
               "SQLite's page cache are still filling up toward their bounds; the estimate by "
               "parts is the better guide."))
     w(f"- **Load time**: ≈ {a_t:.1f} s + {b_t * 1e6:.2f} s per million lines "
-      f"({1 / b_t:,.0f} lines/s at the margin, one core: chiso's load is single-threaded) → "
+      f"({1 / b_t:,.0f} lines/s at the margin; chiso's load parses and applies on one core while a second thread writes the store) → "
       f"**{(a_t + b_t * t_lines) / 60:.0f} min** for 100 M dossiers at this data's {lpd:.2f} "
       f"lines per dossier ({t_lines / 1e6:.0f} M lines), **{(a_t + b_t * DESIGN_RECORDS) / 60:.0f} "
       "min** for 500 M records. The design point's peak of 10,000 records/s is "
@@ -297,7 +297,7 @@ def main():
          "(the SQLite B-trees outgrow the page cache; the dossier table's index grows)."))
     w(f"- The database file grows by about "
       f"{(float(g('chiso.db_bytes')) - float(g(f'growth.{sizes[0]}.db_bytes'))) / (main_n - sizes[0]):,.0f}"
-      " B per dossier (the latest record text of each dossier, its facts and indexes): "
+      " B per dossier (every accepted version's record text and facts — the store is append-only, an audit trail — and the snapshot of the dossier table): "
       f"about {(float(g('chiso.db_bytes')) - float(g(f'growth.{sizes[0]}.db_bytes'))) / (main_n - sizes[0]) * DESIGN_DOSSIERS / 2**30:,.0f} GiB at 100 M dossiers.")
     w("")
 
@@ -325,7 +325,7 @@ def main():
     w(f"""- Data: `chiso demo --no-load --out bulk-N.ndjson --dossiers N --seed {g('seed')}`;
   `bench/gen_batches.py --bulk bulk-{main_n}.ndjson --batches {g('batches')} --lines {g('batch_lines')} --seed {g('seed')}`.
 - chiso bulk: `chiso load --db chiso.db --quiet --arrived-at 20260101000000 bulk.ndjson`
-  (durable: WAL, `synchronous=FULL`, a commit every 65,536 lines and at the end), then
+  (durable: WAL, `synchronous=FULL`, a commit every 16,384 lines and at the end, written by a second thread), then
   `chiso measures --db chiso.db --period 2025 --by month --rollup --format csv` (a new process:
   re-opens the database and rebuilds the live state from it). Bulk time = the sum of both wall
   times; peak RSS from GNU time (`%M`, the "Maximum resident set size" of `time -v`).
