@@ -41,6 +41,31 @@ int cli_parse(const struct cmd_spec *spec, int argc, char **argv, int *fmt)
     return -1;
 }
 
+int cli_parse_period(const struct cmd_spec *spec, int argc, char **argv,
+                     int *fmt, struct vt_period *p)
+{
+    int rc = cli_parse(spec, argc, argv, fmt);
+    if (rc >= 0)
+        return rc;
+    if (!cli_require(spec, "period") ||
+        !cli_period(spec, opts_get(spec, "period")->value, p))
+        return EXIT_USAGE;
+    return -1;
+}
+
+int cli_level(const struct cmd_spec *spec, const char *option)
+{
+    const char *name = opts_get(spec, option)->value;
+    if (name == NULL)
+        return -1;
+    int level = unit_level_find(name);
+    if (level < 0)
+        fprintf(stderr, "chiso %s: --%s '%s': expected national, ministry, "
+                        "province or commune\n",
+                spec->name, option, name);
+    return level;
+}
+
 int cli_format(const struct cmd_spec *spec)
 {
     const char *v = opts_get(spec, "format")->value;

@@ -42,6 +42,14 @@ struct chiso *cli_open(const struct cmd_spec *spec, const char *units_dir);
  */
 int cli_parse(const struct cmd_spec *spec, int argc, char **argv, int *fmt);
 
+/* cli_parse, then the required --period into *p. */
+int cli_parse_period(const struct cmd_spec *spec, int argc, char **argv,
+                     int *fmt, struct vt_period *p);
+
+/* The level an option names (NULL: -1 without a message); -1 after a message
+ * if it names none. */
+int cli_level(const struct cmd_spec *spec, const char *option);
+
 /* The --format of a command; -1 (after a message) if invalid. */
 int cli_format(const struct cmd_spec *spec);
 

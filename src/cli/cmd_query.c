@@ -33,14 +33,11 @@ int cmd_value(int argc, char **argv)
         "example: chiso value --indicator toan_trinh --period 2025-06 --unit 01",
         opts};
     int fmt;
-    int rc = cli_parse(&spec, argc, argv, &fmt);
+    struct vt_period p;
+    int rc = cli_parse_period(&spec, argc, argv, &fmt, &p);
     if (rc >= 0)
         return rc;
-    if (!cli_require(&spec, "indicator") ||
-        !cli_require(&spec, "period"))
-        return EXIT_USAGE;
-    struct vt_period p;
-    if (!cli_period(&spec, opts_get(&spec, "period")->value, &p))
+    if (!cli_require(&spec, "indicator"))
         return EXIT_USAGE;
     struct chiso *c = cli_open(&spec, NULL);
     if (c == NULL)
@@ -95,23 +92,15 @@ int cmd_rank(int argc, char **argv)
         "--level province",
         opts};
     int fmt;
-    int rc = cli_parse(&spec, argc, argv, &fmt);
+    struct vt_period p;
+    int rc = cli_parse_period(&spec, argc, argv, &fmt, &p);
     if (rc >= 0)
         return rc;
-    if (!cli_require(&spec, "indicator") ||
-        !cli_require(&spec, "period"))
+    if (!cli_require(&spec, "indicator"))
         return EXIT_USAGE;
-    struct vt_period p;
-    if (!cli_period(&spec, opts_get(&spec, "period")->value, &p))
+    int level = cli_level(&spec, "level");
+    if (level < 0)
         return EXIT_USAGE;
-    const char *level_name = opts_get(&spec, "level")->value;
-    int level = unit_level_find(level_name);
-    if (level < 0) {
-        fprintf(stderr, "chiso rank: --level '%s': expected national, "
-                        "ministry, province or commune\n",
-                level_name);
-        return EXIT_USAGE;
-    }
     struct chiso *c = cli_open(&spec, NULL);
     if (c == NULL)
         return EXIT_FAIL;
@@ -169,14 +158,10 @@ int cmd_measures(int argc, char **argv)
         "          chiso measures --period 2025 --by month --rollup --format csv",
         opts};
     int fmt;
-    int rc = cli_parse(&spec, argc, argv, &fmt);
+    struct vt_period p;
+    int rc = cli_parse_period(&spec, argc, argv, &fmt, &p);
     if (rc >= 0)
         return rc;
-    if (!cli_require(&spec, "period"))
-        return EXIT_USAGE;
-    struct vt_period p;
-    if (!cli_period(&spec, opts_get(&spec, "period")->value, &p))
-        return EXIT_USAGE;
     const char *by_text = opts_get(&spec, "by")->value;
     int by = by_text ? vt_kind_parse(by_text) : -1;
     if (by_text != NULL && by < 0) {
@@ -241,14 +226,9 @@ int cmd_units(int argc, char **argv)
     int rc = cli_parse(&spec, argc, argv, &fmt);
     if (rc >= 0)
         return rc;
-    const char *lname = opts_get(&spec, "level")->value;
-    int level = lname ? unit_level_find(lname) : -1;
-    if (lname != NULL && level < 0) {
-        fprintf(stderr, "chiso units: --level '%s': expected national, "
-                        "ministry, province or commune\n",
-                lname);
+    int level = cli_level(&spec, "level");
+    if (opts_get(&spec, "level")->value != NULL && level < 0)
         return EXIT_USAGE;
-    }
     struct chiso *c = cli_open(&spec, NULL);
     if (c == NULL)
         return EXIT_FAIL;

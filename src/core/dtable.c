@@ -202,11 +202,9 @@ static void grow_index(struct dtable *t)
     t->index_cap = cap;
 }
 
-enum chiso_err dtable_insert(struct dtable *t, struct dkey key,
-                             const struct fact *f, uint32_t *slot)
+/* Appends a slot (the caller checked the limit) and indexes it. */
+static uint32_t append(struct dtable *t, const struct slot *in)
 {
-    if (t->count >= CHISO_MAX_DOSSIERS)
-        return CHISO_ELIMIT;
     if ((size_t)(t->count + 1) * 4 > t->index_cap * 3)
         grow_index(t);
     uint32_t s = t->count;
@@ -214,10 +212,20 @@ enum chiso_err dtable_insert(struct dtable *t, struct dkey key,
         t->chunks = xrealloc(t->chunks, (t->nchunks + 1) * sizeof *t->chunks);
         t->chunks[t->nchunks++] = xmalloc(CHUNK_SLOTS * sizeof(struct slot));
     }
-    pack(slot_at(t, s), key, f);
-    index_place(t->index, t->tags, t->index_cap, key.h, s);
+    *slot_at(t, s) = *in;
+    index_place(t->index, t->tags, t->index_cap, in->w[0], s);
     t->count++;
-    *slot = s;
+    return s;
+}
+
+enum chiso_err dtable_insert(struct dtable *t, struct dkey key,
+                             const struct fact *f, uint32_t *slot)
+{
+    if (t->count >= CHISO_MAX_DOSSIERS)
+        return CHISO_ELIMIT;
+    struct slot packed;
+    pack(&packed, key, f);
+    *slot = append(t, &packed);
     return CHISO_OK;
 }
 
@@ -292,17 +300,7 @@ enum chiso_err dtable_load_slots(struct dtable *t, const void *data,
         return CHISO_ELIMIT;
     *first = t->count;
     const struct slot *in = data;
-    for (size_t i = 0; i < n; i++) {
-        if ((size_t)(t->count + 1) * 4 > t->index_cap * 3)
-            grow_index(t);
-        uint32_t s = t->count;
-        if ((s >> CHUNK_BITS) == t->nchunks) {
-            t->chunks = xrealloc(t->chunks, (t->nchunks + 1) * sizeof *t->chunks);
-            t->chunks[t->nchunks++] = xmalloc(CHUNK_SLOTS * sizeof(struct slot));
-        }
-        memcpy(slot_at(t, s), &in[i], sizeof in[i]);
-        index_place(t->index, t->tags, t->index_cap, in[i].w[0], s);
-        t->count++;
-    }
+    for (size_t i = 0; i < n; i++)
+        append(t, &in[i]);
     return CHISO_OK;
 }
