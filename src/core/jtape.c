@@ -476,6 +476,8 @@ enum chiso_err jtape_parse(struct jtape *t, const char *s, size_t len,
     };
     t->n = 0;
     t->slen = 0;
+    if (t->str == NULL) /* never NULL, even when every string is empty */
+        t->str = xgrow(t->str, &t->scap, 64, 1);
     skip_ws(&ps);
     int rc;
     if (ps.p >= ps.end || (*ps.p != '{' && *ps.p != '['))
