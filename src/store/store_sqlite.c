@@ -16,6 +16,8 @@
  * The fact's measure bits are stored as they are in memory; SCHEMA_VERSION
  * changes whenever their meaning does.
  */
+#include <pthread.h>
+#include <stdbool.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -89,6 +91,14 @@ static const char *const stmt_sql[ST__COUNT] = {
 struct sqlite_store {
     struct store base; /* first: a struct store * is a struct sqlite_store * */
     sqlite3 *db;
+    /* WAL checkpoints run off the commit path: a thread with its own
+     * connection checkpoints (PASSIVE: never blocking the writer) after
+     * commits, so that no commit pays for copying the WAL into the file. */
+    sqlite3 *ckpt_db;
+    pthread_t ckpt_thread;
+    pthread_mutex_t ckpt_mu;
+    pthread_cond_t ckpt_cv;
+    bool ckpt_started, ckpt_wanted, ckpt_stop;
     /* Record lines of the open transaction, for its record_block row. */
     char *records;
     size_t nrecords, records_cap;
@@ -96,6 +106,8 @@ struct sqlite_store {
     sqlite3_stmt *st[ST__COUNT];
     char error[256];
 };
+
+static void stop_checkpointer(struct sqlite_store *ss);
 
 static struct sqlite_store *from(struct store *s)
 {
@@ -137,6 +149,7 @@ static void sq_close(struct store *s)
     struct sqlite_store *ss = from(s);
     if (ss == NULL)
         return;
+    stop_checkpointer(ss);
     for (int i = 0; i < ST__COUNT; i++)
         sqlite3_finalize(ss->st[i]);
     sqlite3_close(ss->db);
@@ -168,9 +181,74 @@ static enum chiso_err sq_commit(struct store *s)
     }
     if (rc == CHISO_OK)
         rc = exec(ss, "COMMIT");
-    if (rc == CHISO_OK)
+    if (rc == CHISO_OK) {
         forget_records(ss);
+        if (ss->ckpt_started) {
+            pthread_mutex_lock(&ss->ckpt_mu);
+            ss->ckpt_wanted = true;
+            pthread_cond_signal(&ss->ckpt_cv);
+            pthread_mutex_unlock(&ss->ckpt_mu);
+        }
+    }
     return rc;
+}
+
+/* Copies committed WAL frames into the database file when asked (after a
+ * commit), without ever blocking the writing connection. */
+static void *checkpointer(void *arg)
+{
+    struct sqlite_store *ss = arg;
+    pthread_mutex_lock(&ss->ckpt_mu);
+    for (;;) {
+        while (!ss->ckpt_wanted && !ss->ckpt_stop)
+            pthread_cond_wait(&ss->ckpt_cv, &ss->ckpt_mu);
+        if (ss->ckpt_stop)
+            break;
+        ss->ckpt_wanted = false;
+        pthread_mutex_unlock(&ss->ckpt_mu);
+        sqlite3_wal_checkpoint_v2(ss->ckpt_db, NULL, SQLITE_CHECKPOINT_PASSIVE,
+                                  NULL, NULL);
+        pthread_mutex_lock(&ss->ckpt_mu);
+    }
+    pthread_mutex_unlock(&ss->ckpt_mu);
+    return NULL;
+}
+
+/* Starts the checkpointer; without it, SQLite checkpoints in commits. */
+static void start_checkpointer(struct sqlite_store *ss, const char *path)
+{
+    if (sqlite3_open_v2(path, &ss->ckpt_db,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+                        NULL) != SQLITE_OK) {
+        sqlite3_close(ss->ckpt_db);
+        ss->ckpt_db = NULL;
+        return;
+    }
+    sqlite3_busy_timeout(ss->ckpt_db, 10000);
+    pthread_mutex_init(&ss->ckpt_mu, NULL);
+    pthread_cond_init(&ss->ckpt_cv, NULL);
+    if (pthread_create(&ss->ckpt_thread, NULL, checkpointer, ss) != 0) {
+        sqlite3_close(ss->ckpt_db);
+        ss->ckpt_db = NULL;
+        return;
+    }
+    ss->ckpt_started = true;
+    exec(ss, "PRAGMA wal_autocheckpoint=0");
+}
+
+static void stop_checkpointer(struct sqlite_store *ss)
+{
+    if (!ss->ckpt_started)
+        return;
+    pthread_mutex_lock(&ss->ckpt_mu);
+    ss->ckpt_stop = true;
+    pthread_cond_signal(&ss->ckpt_cv);
+    pthread_mutex_unlock(&ss->ckpt_mu);
+    pthread_join(ss->ckpt_thread, NULL);
+    sqlite3_close(ss->ckpt_db);
+    pthread_mutex_destroy(&ss->ckpt_mu);
+    pthread_cond_destroy(&ss->ckpt_cv);
+    ss->ckpt_started = false;
 }
 
 static void sq_rollback(struct store *s)
@@ -492,6 +570,8 @@ enum chiso_err store_sqlite_open(const char *path, struct store **out,
     rc = check_schema(ss, created, detail, detail_size);
     if (rc == CHISO_OK)
         rc = exec(ss, "COMMIT");
+    if (rc == CHISO_OK)
+        start_checkpointer(ss, path);
     if (rc != CHISO_OK && detail && detail[0] == '\0')
         err_set(detail, detail_size, rc, "%s: %s", path, ss->error);
 out:
