@@ -28,10 +28,6 @@ static const char *const stamp_fields[RECORD__STAMP_COUNT] = {
  * CHISO_MAX_LINE_BYTES; freed by record_thread_done(). */
 static _Thread_local struct jtape tape;
 
-void record_init(void)
-{
-}
-
 void record_thread_done(void)
 {
     jtape_free(&tape);

@@ -70,10 +70,6 @@ enum chiso_err record_parse(const struct unit_registry *units, const char *line,
                             size_t len, struct record *rec,
                             struct record_error *why);
 
-/* One-time set-up: routes the JSON library's allocations through a
- * per-thread arena. Call before the first record_parse. */
-void record_init(void);
-
 /* Frees the calling thread's parse arena (each thread that parsed records
  * calls it before it ends; harmless if it parsed none). */
 void record_thread_done(void);

@@ -249,7 +249,6 @@ enum chiso_err chiso_open(const struct chiso_options *opt, struct chiso **out,
 {
     if (sodium_init() < 0)
         return err_set(detail, detail_size, CHISO_EIO, "libsodium init failed");
-    record_init();
     struct chiso *c = xcalloc(1, sizeof *c);
     unsigned char secret[DTABLE_SECRET_BYTES];
     bool created = false;

@@ -87,11 +87,6 @@ void writer_put_refusal(struct writer *w, uint64_t line,
                      .blen = strlen(reason), .rec = rec, .rec_len = record_len};
 }
 
-size_t writer_pending(const struct writer *w)
-{
-    return w->chunks[w->filling].nops;
-}
-
 /* Writes and commits one chunk as a transaction; empties it. */
 static enum chiso_err write_chunk(struct writer *w, struct chunk *c,
                                   char *error, size_t error_size)

@@ -48,9 +48,6 @@ void writer_put_refusal(struct writer *w, uint64_t line,
                         const char *field, const char *reason,
                         const char *record, size_t record_len);
 
-/* Operations in the chunk being filled. */
-size_t writer_pending(const struct writer *w);
-
 /*
  * Waits for the chunk in flight, if any; then hands over the chunk being
  * filled, together with the batch row b to store with it. With wait, also

@@ -26,7 +26,6 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     (void)argv;
     if (sodium_init() < 0)
         abort();
-    record_init();
     char detail[CHISO_DETAIL_BYTES];
     if (units_load_default(&units, detail, sizeof detail) != CHISO_OK) {
         fprintf(stderr, "fuzz_record: %s\n", detail);

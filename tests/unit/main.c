@@ -101,7 +101,6 @@ int main(int argc, char **argv)
         fprintf(stderr, "sodium_init failed\n");
         return 1;
     }
-    record_init();
     fixture_units(); /* loaded once, shared by every child */
     int passed = 0, failed = 0;
     for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++) {
