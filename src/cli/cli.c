@@ -108,6 +108,22 @@ const struct indicator *cli_indicator(const struct cmd_spec *spec,
     return ind;
 }
 
+int cli_open_indicator(const struct cmd_spec *spec, struct chiso **c,
+                       const struct indicator **ind)
+{
+    if (!cli_require(spec, "indicator"))
+        return EXIT_USAGE;
+    *c = cli_open(spec, NULL);
+    if (*c == NULL)
+        return EXIT_FAIL;
+    *ind = cli_indicator(spec, *c, opts_get(spec, "indicator")->value);
+    if (*ind == NULL) {
+        chiso_close(*c);
+        return EXIT_USAGE;
+    }
+    return -1;
+}
+
 static void rational_cell(struct out_table *t, bool has, struct rational q,
                           int decimals)
 {

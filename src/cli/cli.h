@@ -66,6 +66,12 @@ bool cli_period(const struct cmd_spec *spec, const char *text,
 const struct indicator *cli_indicator(const struct cmd_spec *spec,
                                       struct chiso *c, const char *code);
 
+/* Opens the engine and finds the required --indicator in its catalogue.
+ * Returns -1 with *c and *ind set, else the exit status (after a message,
+ * with nothing left open). */
+int cli_open_indicator(const struct cmd_spec *spec, struct chiso **c,
+                       const struct indicator **ind);
+
 /* Adds the cells value, numerator, denominator, target, met for v. */
 void cli_value_cells(struct out_table *t, const struct indicator_value *v,
                      enum out_format fmt);

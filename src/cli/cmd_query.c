@@ -37,16 +37,14 @@ int cmd_value(int argc, char **argv)
     int rc = cli_parse_period(&spec, argc, argv, &fmt, &p);
     if (rc >= 0)
         return rc;
-    if (!cli_require(&spec, "indicator"))
-        return EXIT_USAGE;
-    struct chiso *c = cli_open(&spec, NULL);
-    if (c == NULL)
-        return EXIT_FAIL;
+    struct chiso *c;
+    const struct indicator *ind;
+    rc = cli_open_indicator(&spec, &c, &ind);
+    if (rc >= 0)
+        return rc;
     rc = EXIT_USAGE;
-    const struct indicator *ind =
-        cli_indicator(&spec, c, opts_get(&spec, "indicator")->value);
     uint32_t u = cli_unit(&spec, c, opts_get(&spec, "unit")->value);
-    if (ind != NULL && u != UNIT_NONE) {
+    if (u != UNIT_NONE) {
         struct indicator_value v;
         chiso_value(c, ind, u, &p, &v);
         const char *headers[] = {"indicator", "period", "unit", "name",
@@ -96,19 +94,17 @@ int cmd_rank(int argc, char **argv)
     int rc = cli_parse_period(&spec, argc, argv, &fmt, &p);
     if (rc >= 0)
         return rc;
-    if (!cli_require(&spec, "indicator"))
-        return EXIT_USAGE;
     int level = cli_level(&spec, "level");
     if (level < 0)
         return EXIT_USAGE;
-    struct chiso *c = cli_open(&spec, NULL);
-    if (c == NULL)
-        return EXIT_FAIL;
-    const struct indicator *ind =
-        cli_indicator(&spec, c, opts_get(&spec, "indicator")->value);
+    struct chiso *c;
+    const struct indicator *ind;
+    rc = cli_open_indicator(&spec, &c, &ind);
+    if (rc >= 0)
+        return rc;
     const char *within_code = opts_get(&spec, "within")->value;
     uint32_t within = within_code ? cli_unit(&spec, c, within_code) : UNIT_ROOT;
-    if (ind == NULL || within == UNIT_NONE) {
+    if (within == UNIT_NONE) {
         chiso_close(c);
         return EXIT_USAGE;
     }
