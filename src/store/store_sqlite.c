@@ -334,44 +334,71 @@ static enum chiso_err sq_update_batch(struct store *s,
     return step_done(ss, ST_UPDATE_BATCH, "updating a batch");
 }
 
+/* Runs sql (with ?1 bound to arg when it has a parameter) and calls row for
+ * each result row until it returns an error. */
+typedef enum chiso_err (*row_fn)(sqlite3_stmt *st, void *ctx);
+
+static enum chiso_err scan(struct sqlite_store *ss, const char *sql,
+                           int64_t arg, row_fn row, void *ctx,
+                           const char *what)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(ss->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return fail(ss, what);
+    if (sqlite3_bind_parameter_count(st) > 0)
+        sqlite3_bind_int64(st, 1, arg);
+    enum chiso_err rc = CHISO_OK;
+    int step = SQLITE_DONE;
+    while (rc == CHISO_OK && (step = sqlite3_step(st)) == SQLITE_ROW)
+        rc = row(st, ctx);
+    if (rc == CHISO_OK && step != SQLITE_DONE)
+        rc = fail(ss, what);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* The caller's callback (the row function knows which) and its context. */
+struct scan_ctx {
+    union {
+        store_dossier_fn dossier;
+        store_blob_fn blob;
+        store_text_fn text;
+    } fn;
+    void *ctx;
+};
+
+static enum chiso_err dossier_row(sqlite3_stmt *st, void *arg)
+{
+    struct scan_ctx *sc = arg;
+    struct store_dossier d = {
+        .code = (const char *)sqlite3_column_text(st, 0),
+        .code_len = (size_t)sqlite3_column_bytes(st, 0),
+        .unit_code = (const char *)sqlite3_column_text(st, 1),
+        .fact =
+            {
+                .version = sqlite3_column_int64(st, 2),
+                .first_seen = sqlite3_column_int64(st, 3),
+                .recv_day = sqlite3_column_int(st, 4),
+                .end_day = sqlite3_column_int(st, 5),
+                .flags = (uint32_t)sqlite3_column_int64(st, 6),
+                .fee = sqlite3_column_int64(st, 7),
+                .proc = sqlite3_column_int64(st, 8),
+            },
+        .batch = sqlite3_column_int64(st, 9),
+        .line = (uint64_t)sqlite3_column_int64(st, 10),
+    };
+    return sc->fn.dossier(sc->ctx, &d);
+}
+
 static enum chiso_err sq_scan_dossiers(struct store *s, int64_t after_seq,
                                        store_dossier_fn fn, void *ctx)
 {
-    struct sqlite_store *ss = from(s);
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(ss->db,
-                           "SELECT code, unit, version, first_seen, recv_day,"
-                           " end_day, flags, fee, proc, batch, line"
-                           " FROM version WHERE seq > ? ORDER BY seq",
-                           -1, &st, NULL) != SQLITE_OK)
-        return fail(ss, "reading dossiers");
-    sqlite3_bind_int64(st, 1, after_seq);
-    enum chiso_err rc = CHISO_OK;
-    int step = SQLITE_DONE;
-    while (rc == CHISO_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
-        struct store_dossier d = {
-            .code = (const char *)sqlite3_column_text(st, 0),
-            .code_len = (size_t)sqlite3_column_bytes(st, 0),
-            .unit_code = (const char *)sqlite3_column_text(st, 1),
-            .fact =
-                {
-                    .version = sqlite3_column_int64(st, 2),
-                    .first_seen = sqlite3_column_int64(st, 3),
-                    .recv_day = sqlite3_column_int(st, 4),
-                    .end_day = sqlite3_column_int(st, 5),
-                    .flags = (uint32_t)sqlite3_column_int64(st, 6),
-                    .fee = sqlite3_column_int64(st, 7),
-                    .proc = sqlite3_column_int64(st, 8),
-                },
-            .batch = sqlite3_column_int64(st, 9),
-            .line = (uint64_t)sqlite3_column_int64(st, 10),
-        };
-        rc = fn(ctx, &d);
-    }
-    if (rc == CHISO_OK && step != SQLITE_DONE)
-        rc = fail(ss, "reading dossiers");
-    sqlite3_finalize(st);
-    return rc;
+    struct scan_ctx sc = {.fn.dossier = fn, .ctx = ctx};
+    return scan(from(s),
+                "SELECT code, unit, version, first_seen, recv_day, end_day,"
+                " flags, fee, proc, batch, line"
+                " FROM version WHERE seq > ? ORDER BY seq",
+                after_seq, dossier_row, &sc, "reading dossiers");
 }
 
 static enum chiso_err sq_last_seq(struct store *s, int64_t *seq)
@@ -401,24 +428,19 @@ static enum chiso_err sq_put_snapshot(struct store *s, size_t n,
     return rc;
 }
 
+static enum chiso_err blob_row(sqlite3_stmt *st, void *arg)
+{
+    struct scan_ctx *sc = arg;
+    return sc->fn.blob(sc->ctx, sqlite3_column_blob(st, 0),
+                       (size_t)sqlite3_column_bytes(st, 0));
+}
+
 static enum chiso_err sq_scan_snapshot(struct store *s, store_blob_fn fn,
                                        void *ctx)
 {
-    struct sqlite_store *ss = from(s);
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(ss->db,
-                           "SELECT data FROM snapshot_chunk ORDER BY chunk", -1,
-                           &st, NULL) != SQLITE_OK)
-        return fail(ss, "reading the snapshot");
-    enum chiso_err rc = CHISO_OK;
-    int step = SQLITE_DONE;
-    while (rc == CHISO_OK && (step = sqlite3_step(st)) == SQLITE_ROW)
-        rc = fn(ctx, sqlite3_column_blob(st, 0),
-                (size_t)sqlite3_column_bytes(st, 0));
-    if (rc == CHISO_OK && step != SQLITE_DONE)
-        rc = fail(ss, "reading the snapshot");
-    sqlite3_finalize(st);
-    return rc;
+    struct scan_ctx sc = {.fn.blob = fn, .ctx = ctx};
+    return scan(from(s), "SELECT data FROM snapshot_chunk ORDER BY chunk", 0,
+                blob_row, &sc, "reading the snapshot");
 }
 
 static enum chiso_err sq_get_meta(struct store *s, const char *key, void *buf,
@@ -451,25 +473,20 @@ static enum chiso_err sq_set_meta(struct store *s, const char *key,
     return step_done(ss, ST_SET_META, "writing meta");
 }
 
+static enum chiso_err text_row(sqlite3_stmt *st, void *arg)
+{
+    struct scan_ctx *sc = arg;
+    return sc->fn.text(sc->ctx, (const char *)sqlite3_column_text(st, 0),
+                       (const char *)sqlite3_column_text(st, 1),
+                       (size_t)sqlite3_column_bytes(st, 1));
+}
+
 static enum chiso_err sq_scan_unit_lists(struct store *s, store_text_fn fn,
                                          void *ctx)
 {
-    struct sqlite_store *ss = from(s);
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(ss->db,
-                           "SELECT name, content FROM unit_list ORDER BY name",
-                           -1, &st, NULL) != SQLITE_OK)
-        return fail(ss, "reading unit lists");
-    enum chiso_err rc = CHISO_OK;
-    int step = SQLITE_DONE;
-    while (rc == CHISO_OK && (step = sqlite3_step(st)) == SQLITE_ROW)
-        rc = fn(ctx, (const char *)sqlite3_column_text(st, 0),
-                (const char *)sqlite3_column_text(st, 1),
-                (size_t)sqlite3_column_bytes(st, 1));
-    if (rc == CHISO_OK && step != SQLITE_DONE)
-        rc = fail(ss, "reading unit lists");
-    sqlite3_finalize(st);
-    return rc;
+    struct scan_ctx sc = {.fn.text = fn, .ctx = ctx};
+    return scan(from(s), "SELECT name, content FROM unit_list ORDER BY name",
+                0, text_row, &sc, "reading unit lists");
 }
 
 static enum chiso_err sq_put_unit_list(struct store *s, const char *name,
