@@ -179,7 +179,8 @@ static enum chiso_err load_chunk(void *ctx, const void *data, size_t len)
 /* Loads the snapshot if there is a usable one; returns the last version it
  * covers (0: none, replay everything). A snapshot that does not fit is
  * ignored: the versions are the truth, the snapshot only a shortcut. */
-static int64_t load_snapshot(struct chiso *c)
+static int64_t load_snapshot(struct chiso *c,
+                             const unsigned char secret[DTABLE_SECRET_BYTES])
 {
     char header[256], want[200];
     size_t len = 0;
@@ -198,12 +199,7 @@ static int64_t load_snapshot(struct chiso *c)
         CHISO_OK) {
         /* Start again from nothing: replay every version. */
         state_destroy(c->state);
-        unsigned char secret[DTABLE_SECRET_BYTES];
-        size_t sl;
-        c->store->ops->get_meta(c->store, "hash_secret", secret, sizeof secret,
-                                &sl);
         c->state = state_create(c->units, secret);
-        sodium_memzero(secret, sizeof secret);
         return 0;
     }
     return upto;
@@ -284,7 +280,7 @@ enum chiso_err chiso_open(const struct chiso_options *opt, struct chiso **out,
     }
     c->writer = writer_create(st);
     c->state = state_create(c->units, secret);
-    int64_t after = load_snapshot(c);
+    int64_t after = load_snapshot(c, secret);
     struct rebuild rb = {c, detail, detail_size};
     rc = st->ops->scan_dossiers(st, after, restore_one, &rb);
 out:
