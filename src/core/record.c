@@ -166,12 +166,20 @@ static enum chiso_err get_array(struct jv obj, const char *name,
     return CHISO_OK;
 }
 
-/* The path of an element's member, "DanhSachLePhi[2].Gia". */
-static const char *elem_path(char *buf, size_t size, const char *array,
-                             size_t i, const char *name)
+/* After a refusal inside element i of array, turns the field named by the
+ * refusal ("Gia") into its path ("DanhSachLePhi[2].Gia"). The path is built
+ * only for a refusal: valid records, the common case, never format it. */
+static enum chiso_err in_elem(enum chiso_err rc, struct record_error *why,
+                              const char *array, size_t i)
 {
-    snprintf(buf, size, "%s[%zu].%s", array, i, name);
-    return buf;
+    if (rc != CHISO_OK) {
+        char member[32]; /* member names are at most 20 bytes */
+        size_t n = strnlen(why->field, sizeof member - 1);
+        memcpy(member, why->field, n);
+        member[n] = '\0';
+        snprintf(why->field, sizeof why->field, "%s[%zu].%s", array, i, member);
+    }
+    return rc;
 }
 
 static bool all_digits(const char *s, size_t n)
@@ -196,7 +204,6 @@ static enum chiso_err parse_fees(struct jv obj, struct record *rec,
 {
     struct jv arr;
     enum chiso_err rc = get_array(obj, "DanhSachLePhi", &arr, why);
-    char path[64];
     size_t i = 0;
     for (uint32_t k = arr.i == JT_NONE ? JT_NONE : jt_first(arr.t, arr.i);
          rc == CHISO_OK && k != JT_NONE; k = jt_next(arr.t, arr.i, k), i++) {
@@ -207,13 +214,13 @@ static enum chiso_err parse_fees(struct jv obj, struct record *rec,
         size_t len = 0;
         int64_t gia = 0;
         rc = get_string(e, "MaPhiLePhi",
-                        elem_path(path, sizeof path, "DanhSachLePhi", i,
-                                  "MaPhiLePhi"),
+                        "MaPhiLePhi",
                         &code, &len, why);
         if (rc == CHISO_OK)
             rc = get_int(e, "Gia",
-                         elem_path(path, sizeof path, "DanhSachLePhi", i, "Gia"),
+                         "Gia",
                          0, CHISO_MAX_FEE_VND, &gia, why);
+        rc = in_elem(rc, why, "DanhSachLePhi", i);
         rec->fee += gia;
     }
     return rc;
@@ -225,7 +232,6 @@ static enum chiso_err parse_ids(const struct unit_registry *units,
 {
     struct jv arr;
     enum chiso_err rc = get_array(obj, "DinhDanhCHS", &arr, why);
-    char path[64];
     size_t i = 0;
     for (uint32_t k = arr.i == JT_NONE ? JT_NONE : jt_first(arr.t, arr.i);
          rc == CHISO_OK && k != JT_NONE; k = jt_next(arr.t, arr.i, k), i++) {
@@ -236,14 +242,13 @@ static enum chiso_err parse_ids(const struct unit_registry *units,
         const char *id = NULL;
         size_t len = 0;
         rc = get_int(e, "LoaiDinhDanh",
-                     elem_path(path, sizeof path, "DinhDanhCHS", i,
-                               "LoaiDinhDanh"),
+                     "LoaiDinhDanh",
                      1, 2, &kind, why);
         if (rc == CHISO_OK)
             rc = get_string(e, "SoDinhDanh",
-                            elem_path(path, sizeof path, "DinhDanhCHS", i,
-                                      "SoDinhDanh"),
+                            "SoDinhDanh",
                             &id, &len, why);
+        rc = in_elem(rc, why, "DinhDanhCHS", i);
         if (rc == CHISO_OK && kind == 1 && id != NULL &&
             valid_personal_id(units, id, len))
             rec->personal_id = true;
@@ -256,7 +261,6 @@ static enum chiso_err parse_results(struct jv obj, struct record *rec,
 {
     struct jv arr;
     enum chiso_err rc = get_array(obj, "DanhSachGiayToKetQua", &arr, why);
-    char path[80];
     size_t i = 0;
     for (uint32_t k = arr.i == JT_NONE ? JT_NONE : jt_first(arr.t, arr.i);
          rc == CHISO_OK && k != JT_NONE; k = jt_next(arr.t, arr.i, k), i++) {
@@ -266,16 +270,15 @@ static enum chiso_err parse_results(struct jv obj, struct record *rec,
         const char *s = NULL;
         size_t len = 0;
         rc = get_string(e, "MaGiayToKetQua",
-                        elem_path(path, sizeof path, "DanhSachGiayToKetQua", i,
-                                  "MaGiayToKetQua"),
+                        "MaGiayToKetQua",
                         &s, &len, why);
         s = NULL;
         len = 0;
         if (rc == CHISO_OK)
             rc = get_string(e, "DuongDanTepTinKetQua",
-                            elem_path(path, sizeof path, "DanhSachGiayToKetQua",
-                                      i, "DuongDanTepTinKetQua"),
+                            "DuongDanTepTinKetQua",
                             &s, &len, why);
+        rc = in_elem(rc, why, "DanhSachGiayToKetQua", i);
         if (rc == CHISO_OK && s != NULL && len > 0)
             rec->e_result = true;
     }
@@ -287,7 +290,6 @@ static enum chiso_err parse_supplements(struct jv obj, struct record *rec,
 {
     struct jv arr;
     enum chiso_err rc = get_array(obj, "DanhSachHoSoBoSung", &arr, why);
-    char path[80];
     rec->supplements = 0;
     size_t i = 0;
     for (uint32_t k = arr.i == JT_NONE ? JT_NONE : jt_first(arr.t, arr.i);
@@ -298,14 +300,13 @@ static enum chiso_err parse_supplements(struct jv obj, struct record *rec,
         rec->supplements++;
         int64_t asked = RECORD_NO_TIME, given = RECORD_NO_TIME;
         rc = get_stamp(e, "NgayYeuCau",
-                       elem_path(path, sizeof path, "DanhSachHoSoBoSung", i,
-                                 "NgayYeuCau"),
+                       "NgayYeuCau",
                        &asked, why);
         if (rc == CHISO_OK)
             rc = get_stamp(e, "NgayBoSung",
-                           elem_path(path, sizeof path, "DanhSachHoSoBoSung", i,
-                                     "NgayBoSung"),
+                           "NgayBoSung",
                            &given, why);
+        rc = in_elem(rc, why, "DanhSachHoSoBoSung", i);
         if (rc == CHISO_OK && asked != RECORD_NO_TIME &&
             given != RECORD_NO_TIME)
             rec->supplement_seconds += given - asked;
