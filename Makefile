@@ -9,7 +9,7 @@
 #   make bench      the benchmark (bench/run.sh), bench-quick a small one
 
 CC      ?= cc
-PKGS    := sqlite3 jansson libsodium
+PKGS    := sqlite3 jansson libsodium libzstd
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 

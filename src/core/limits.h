@@ -56,6 +56,11 @@
  * stay small. */
 #define CHISO_INGEST_CHUNK_LINES 16384u
 
+/* The decompressed size of one stored block (a transaction's packed
+ * versions): a chunk's is at most CHISO_INGEST_CHUNK_LINES x ~600 bytes,
+ * ~10 MB. 1 GiB refuses a damaged frame header before allocating for it. */
+#define CHISO_STORE_BLOCK_LIMIT (1u << 30)
+
 /* Refusals kept in memory for one load's report (all are stored). */
 #define CHISO_MAX_REPORTED_REFUSALS 1000u
 

@@ -17,7 +17,7 @@ CLANG        ?= clang
 FUZZ_SECONDS ?= 60
 FUZZ_MAX_LEN ?= 8192
 FUZZ_DIR     := build/fuzz
-FUZZ_PKGS    := sqlite3 jansson libsodium
+FUZZ_PKGS    := sqlite3 jansson libsodium libzstd
 FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all \
                 -fno-omit-frame-pointer
 FUZZ_CFLAGS  := -g -O1 -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra \

@@ -1,0 +1,155 @@
+/*
+ * vpack.c — varint packing of dossier versions.
+ */
+#include "core/vpack.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/limits.h"
+#include "core/mem.h"
+
+static uint64_t zigzag(int64_t v)
+{
+    return ((uint64_t)v << 1) ^ (uint64_t)(v >> 63);
+}
+
+static int64_t unzigzag(uint64_t u)
+{
+    return (int64_t)(u >> 1) ^ -(int64_t)(u & 1);
+}
+
+static unsigned char *put_varint(unsigned char *p, uint64_t v)
+{
+    while (v >= 0x80) {
+        *p++ = (unsigned char)(v | 0x80);
+        v >>= 7;
+    }
+    *p++ = (unsigned char)v;
+    return p;
+}
+
+/* Longest packed version: two strings with a length byte each, 8 varints of
+ * at most 10 bytes. */
+#define VPACK_MAX_BYTES (2 * (1 + CHISO_MAX_CODE_BYTES) + 8 * 10)
+
+void vpack_put(struct vpack_buf *b, const struct vpack_version *v)
+{
+    b->data = xgrow(b->data, &b->cap, b->len + VPACK_MAX_BYTES, 1);
+    unsigned char *p = b->data + b->len;
+    *p++ = (unsigned char)v->code_len;
+    memcpy(p, v->code, v->code_len);
+    p += v->code_len;
+    *p++ = (unsigned char)v->unit_len;
+    memcpy(p, v->unit, v->unit_len);
+    p += v->unit_len;
+    const struct fact *f = &v->fact;
+    p = put_varint(p, f->flags);
+    p = put_varint(p, zigzag(f->recv_day));
+    p = put_varint(p, zigzag(f->end_day));
+    p = put_varint(p, zigzag(f->version));
+    p = put_varint(p, zigzag(f->first_seen));
+    p = put_varint(p, zigzag(f->fee));
+    p = put_varint(p, zigzag(f->proc));
+    p = put_varint(p, v->line);
+    b->len = (size_t)(p - b->data);
+}
+
+/* The decoder's cursor; fails once, remembering where. */
+struct cursor {
+    const unsigned char *data;
+    size_t len, pos;
+    const char *bad; /* what was wrong, NULL while fine */
+    size_t bad_at;
+};
+
+static void bad(struct cursor *c, const char *what)
+{
+    if (c->bad == NULL) {
+        c->bad = what;
+        c->bad_at = c->pos;
+    }
+}
+
+static uint64_t get_varint(struct cursor *c)
+{
+    uint64_t v = 0;
+    for (unsigned shift = 0; shift < 64; shift += 7) {
+        if (c->pos >= c->len) {
+            bad(c, "truncated number");
+            return 0;
+        }
+        unsigned char byte = c->data[c->pos++];
+        if (shift == 63 && byte > 1) {
+            bad(c, "number too large");
+            return 0;
+        }
+        v |= (uint64_t)(byte & 0x7f) << shift;
+        if ((byte & 0x80) == 0)
+            return v;
+    }
+    bad(c, "number too long");
+    return 0;
+}
+
+static int32_t get_int32(struct cursor *c)
+{
+    int64_t v = unzigzag(get_varint(c));
+    if (v < INT32_MIN || v > INT32_MAX) {
+        bad(c, "day out of range");
+        return 0;
+    }
+    return (int32_t)v;
+}
+
+static const char *get_bytes(struct cursor *c, size_t *n)
+{
+    if (c->pos >= c->len) {
+        bad(c, "truncated code");
+        *n = 0;
+        return "";
+    }
+    *n = c->data[c->pos++];
+    if (*n == 0 || *n > c->len - c->pos) {
+        bad(c, *n == 0 ? "empty code" : "truncated code");
+        *n = 0;
+        return "";
+    }
+    const char *s = (const char *)c->data + c->pos;
+    c->pos += *n;
+    return s;
+}
+
+enum chiso_err vpack_next(const unsigned char *data, size_t len, size_t *pos,
+                          struct vpack_version *v, char *detail,
+                          size_t detail_size)
+{
+    struct cursor c = {data, len, *pos, NULL, 0};
+    *v = (struct vpack_version){0};
+    v->code = get_bytes(&c, &v->code_len);
+    v->unit = get_bytes(&c, &v->unit_len);
+    struct fact *f = &v->fact;
+    uint64_t flags = get_varint(&c);
+    if (flags > UINT32_MAX)
+        bad(&c, "measure bits out of range");
+    f->flags = (uint32_t)flags;
+    f->recv_day = get_int32(&c);
+    f->end_day = get_int32(&c);
+    f->version = unzigzag(get_varint(&c));
+    f->first_seen = unzigzag(get_varint(&c));
+    f->fee = unzigzag(get_varint(&c));
+    f->proc = unzigzag(get_varint(&c));
+    v->line = get_varint(&c);
+    if (c.bad != NULL)
+        return err_set(detail, detail_size, CHISO_EINVAL,
+                       "packed version at byte %zu: %s at byte %zu", *pos,
+                       c.bad, c.bad_at);
+    *pos = c.pos;
+    return CHISO_OK;
+}
+
+void vpack_free(struct vpack_buf *b)
+{
+    free(b->data);
+    *b = (struct vpack_buf){0};
+}
