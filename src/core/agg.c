@@ -58,12 +58,31 @@ struct series {
     size_t n, cap;
 };
 
+/* Blocks are carved from 2 MiB slabs (core/mem.h: huge pages), never
+ * freed one by one: a block per calloc cost a page fault per block. */
+#define SLAB_BYTES ((size_t)2 << 20)
+#define SLAB_BLOCKS (SLAB_BYTES / sizeof(struct block))
+
 struct agg {
     const struct unit_registry *reg;
     int col[MEASURE__COUNT]; /* column(m), computed once */
     struct series *series; /* one per unit */
     size_t nblocks;
+    struct block **slabs;
+    size_t nslabs, slabs_cap;
+    size_t slab_used; /* blocks taken from the last slab */
 };
+
+static struct block *new_block(struct agg *agg)
+{
+    if (agg->nslabs == 0 || agg->slab_used == SLAB_BLOCKS) {
+        agg->slabs = xgrow(agg->slabs, &agg->slabs_cap, agg->nslabs + 1,
+                           sizeof *agg->slabs);
+        agg->slabs[agg->nslabs++] = xmalloc_huge(SLAB_BYTES);
+        agg->slab_used = 0;
+    }
+    return &agg->slabs[agg->nslabs - 1][agg->slab_used++];
+}
 
 struct agg *agg_create(const struct unit_registry *reg)
 {
@@ -81,11 +100,12 @@ void agg_destroy(struct agg *agg)
         return;
     for (size_t u = 0; u < units_count(agg->reg); u++) {
         struct series *s = &agg->series[u];
-        for (size_t i = 0; i < s->n; i++)
-            free(s->blocks[i]);
         free(s->blocks);
         free(s->months);
     }
+    for (size_t i = 0; i < agg->nslabs; i++)
+        xfree_huge(agg->slabs[i], SLAB_BYTES);
+    free(agg->slabs);
     free(agg->series);
     free(agg);
 }
@@ -119,7 +139,7 @@ static struct block *get_block(struct agg *agg, struct series *s,
     memmove(s->months + i + 1, s->months + i, (s->n - i) * sizeof *s->months);
     memmove(s->blocks + i + 1, s->blocks + i, (s->n - i) * sizeof *s->blocks);
     s->months[i] = month;
-    s->blocks[i] = xcalloc(1, sizeof(struct block));
+    s->blocks[i] = new_block(agg);
     s->n++;
     agg->nblocks++;
     return s->blocks[i];
@@ -237,8 +257,78 @@ int agg_span(const struct agg *agg, int32_t *first, int32_t *last)
     return found;
 }
 
+size_t agg_record_bytes(void)
+{
+    return 2 * sizeof(int32_t) + sizeof(struct block);
+}
+
+void agg_export(const struct agg *agg, size_t max_bytes, agg_piece_fn fn,
+                void *ctx)
+{
+    size_t rec = agg_record_bytes();
+    size_t per = max_bytes / rec ? max_bytes / rec : 1;
+    unsigned char *buf = xmalloc(per * rec);
+    size_t n = 0;
+    for (uint32_t u = 0; u < units_count(agg->reg); u++) {
+        const struct series *s = &agg->series[u];
+        for (size_t i = 0; i < s->n; i++) {
+            unsigned char *p = buf + n * rec;
+            memcpy(p, &u, sizeof u);
+            memcpy(p + 4, &s->months[i], sizeof s->months[i]);
+            memcpy(p + 8, s->blocks[i], sizeof(struct block));
+            if (++n == per) {
+                fn(ctx, buf, n * rec);
+                n = 0;
+            }
+        }
+    }
+    if (n > 0)
+        fn(ctx, buf, n * rec);
+    free(buf);
+}
+
+enum chiso_err agg_import(struct agg *agg, const void *data, size_t len)
+{
+    size_t rec = agg_record_bytes();
+    if (len % rec != 0)
+        return CHISO_EINVAL;
+    const unsigned char *p = data;
+    /* Check everything first, so that a bad piece changes nothing. */
+    for (size_t off = 0; off < len; off += rec) {
+        uint32_t u;
+        int32_t month;
+        memcpy(&u, p + off, sizeof u);
+        memcpy(&month, p + off + 4, sizeof month);
+        if (u >= units_count(agg->reg) || month < 0 ||
+            month > 12 * 10000)
+            return CHISO_EINVAL;
+        const struct series *s = &agg->series[u];
+        size_t i = lower_bound(s, month);
+        if (i < s->n && s->months[i] == month)
+            return CHISO_EINVAL;
+        /* Repeats inside the piece: records come in unit, month order. */
+        if (off > 0) {
+            uint32_t pu;
+            int32_t pm;
+            memcpy(&pu, p + off - rec, sizeof pu);
+            memcpy(&pm, p + off - rec + 4, sizeof pm);
+            if (pu > u || (pu == u && pm >= month))
+                return CHISO_EINVAL;
+        }
+    }
+    for (size_t off = 0; off < len; off += rec) {
+        uint32_t u;
+        int32_t month;
+        memcpy(&u, p + off, sizeof u);
+        memcpy(&month, p + off + 4, sizeof month);
+        memcpy(get_block(agg, &agg->series[u], month), p + off + 8,
+               sizeof(struct block));
+    }
+    return CHISO_OK;
+}
+
 size_t agg_memory(const struct agg *agg)
 {
-    return agg->nblocks * sizeof(struct block) +
+    return agg->nslabs * SLAB_BYTES +
            units_count(agg->reg) * sizeof(struct series);
 }

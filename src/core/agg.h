@@ -18,6 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/err.h"
 #include "core/measure.h"
 #include "core/vtime.h"
 
@@ -43,6 +44,22 @@ void agg_sum(const struct agg *agg, uint32_t unit, const struct vt_period *p,
 /* The first and last day with any counter in the whole tree; returns 0 when
  * there is no data, 1 otherwise. */
 int agg_span(const struct agg *agg, int32_t *first, int32_t *last);
+
+/*
+ * The counters as bytes, for snapshots: records of a unit index (uint32), a
+ * month (int32, vtime months) and its block, in the machine's byte order,
+ * AGG_RECORD_BYTES each; agg_export hands them to fn in unit and month
+ * order, in pieces of at most max_bytes (at least one record).
+ */
+size_t agg_record_bytes(void);
+typedef void (*agg_piece_fn)(void *ctx, const void *data, size_t len);
+void agg_export(const struct agg *agg, size_t max_bytes, agg_piece_fn fn,
+                void *ctx);
+
+/* Adds exported records to an aggregate that has none of their blocks yet.
+ * CHISO_EINVAL, having changed nothing, when the bytes are not records of
+ * this registry's units or repeat a block. */
+enum chiso_err agg_import(struct agg *agg, const void *data, size_t len);
 
 /* Bytes held by the counters. */
 size_t agg_memory(const struct agg *agg);

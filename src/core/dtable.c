@@ -120,14 +120,40 @@ static struct slot *slot_at(const struct dtable *t, uint32_t i)
     return &t->chunks[i >> CHUNK_BITS][i & (CHUNK_SLOTS - 1)];
 }
 
+/* Slot chunks and large indexes are mapped (core/mem.h: huge pages, and
+ * only the pages touched count in RSS); small indexes come from malloc. */
+#define CHUNK_BYTES (CHUNK_SLOTS * sizeof(struct slot))
+#define HUGE_INDEX (1u << 18) /* entries */
+
+static void index_alloc(size_t cap, uint32_t **index, uint8_t **tags)
+{
+    if (cap >= HUGE_INDEX) {
+        *index = xmalloc_huge(cap * sizeof **index);
+        *tags = xmalloc_huge(cap);
+    } else {
+        *index = xmalloc(cap * sizeof **index);
+        *tags = xmalloc(cap);
+    }
+    memset(*index, 0xff, cap * sizeof **index);
+}
+
+static void index_free(size_t cap, uint32_t *index, uint8_t *tags)
+{
+    if (cap >= HUGE_INDEX) {
+        xfree_huge(index, cap * sizeof *index);
+        xfree_huge(tags, cap);
+    } else {
+        free(index);
+        free(tags);
+    }
+}
+
 struct dtable *dtable_create(const unsigned char *secret)
 {
     struct dtable *t = xcalloc(1, sizeof *t);
     memcpy(t->secret, secret, DTABLE_SECRET_BYTES);
     t->index_cap = 1024;
-    t->index = xmalloc(t->index_cap * sizeof *t->index);
-    memset(t->index, 0xff, t->index_cap * sizeof *t->index);
-    t->tags = xcalloc(t->index_cap, 1);
+    index_alloc(t->index_cap, &t->index, &t->tags);
     return t;
 }
 
@@ -136,10 +162,9 @@ void dtable_destroy(struct dtable *t)
     if (t == NULL)
         return;
     for (size_t i = 0; i < t->nchunks; i++)
-        free(t->chunks[i]);
+        xfree_huge(t->chunks[i], CHUNK_BYTES);
     free(t->chunks);
-    free(t->index);
-    free(t->tags);
+    index_free(t->index_cap, t->index, t->tags);
     free(t);
 }
 
@@ -187,19 +212,34 @@ static void index_place(uint32_t *index, uint8_t *tags, size_t cap,
     tags[i] = tag_of(h);
 }
 
-static void grow_index(struct dtable *t)
+/* Rebuilds the index with cap entries (a power of two). */
+static void rebuild_index(struct dtable *t, size_t cap)
 {
-    size_t cap = t->index_cap * 2;
-    uint32_t *index = xmalloc(cap * sizeof *index);
-    uint8_t *tags = xmalloc(cap);
-    memset(index, 0xff, cap * sizeof *index);
+    uint32_t *index;
+    uint8_t *tags;
+    index_alloc(cap, &index, &tags);
     for (uint32_t s = 0; s < t->count; s++)
         index_place(index, tags, cap, slot_at(t, s)->w[0], s);
-    free(t->index);
-    free(t->tags);
+    index_free(t->index_cap, t->index, t->tags);
     t->index = index;
     t->tags = tags;
     t->index_cap = cap;
+}
+
+static void grow_index(struct dtable *t)
+{
+    rebuild_index(t, t->index_cap * 2);
+}
+
+void dtable_reserve(struct dtable *t, size_t n)
+{
+    if (n > CHISO_MAX_DOSSIERS)
+        n = CHISO_MAX_DOSSIERS;
+    size_t cap = t->index_cap;
+    while (n * 4 > cap * 3)
+        cap *= 2;
+    if (cap > t->index_cap)
+        rebuild_index(t, cap);
 }
 
 /* Appends a slot (the caller checked the limit) and indexes it. */
@@ -210,7 +250,7 @@ static uint32_t append(struct dtable *t, const struct slot *in)
     uint32_t s = t->count;
     if ((s >> CHUNK_BITS) == t->nchunks) {
         t->chunks = xrealloc(t->chunks, (t->nchunks + 1) * sizeof *t->chunks);
-        t->chunks[t->nchunks++] = xmalloc(CHUNK_SLOTS * sizeof(struct slot));
+        t->chunks[t->nchunks++] = xmalloc_huge(CHUNK_BYTES);
     }
     *slot_at(t, s) = *in;
     index_place(t->index, t->tags, t->index_cap, in->w[0], s);
@@ -262,7 +302,7 @@ void dtable_pop(struct dtable *t)
     t->index[i] = EMPTY;
     t->count--;
     if ((t->count & (CHUNK_SLOTS - 1)) == 0 && (t->count >> CHUNK_BITS) < t->nchunks) {
-        free(t->chunks[--t->nchunks]);
+        xfree_huge(t->chunks[--t->nchunks], CHUNK_BYTES);
     }
 }
 

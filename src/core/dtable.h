@@ -68,6 +68,10 @@ const void *dtable_chunk(const struct dtable *t, size_t i, size_t *bytes);
 /* Appends the slots of a snapshot chunk and indexes them; sets *first to the
  * first new slot. CHISO_EINVAL when bytes is not whole slots, ELIMIT past
  * CHISO_MAX_DOSSIERS. */
+/* Sizes the index for n dossiers in all (a hint: loads of many slots then
+ * never rehash). */
+void dtable_reserve(struct dtable *t, size_t n);
+
 enum chiso_err dtable_load_slots(struct dtable *t, const void *data,
                                  size_t bytes, uint32_t *first);
 

@@ -51,7 +51,6 @@ void fact_derive(const struct record *rec, int64_t first_seen,
         f.recv_day = vt_day_of(at[RECORD_RECEIVED]);
     if (received) {
         bool paid = rec->payment == 1 || rec->payment == 2;
-        int64_t recv_unix = at[RECORD_RECEIVED] - VT_UTC_OFFSET;
         b |= FACT_BIT(MEASURE_RECEIVED) | FACT_BIT(MEASURE_FEE_VND);
         if (rec->channel == 2)
             b |= FACT_BIT(MEASURE_RECEIVED_ONLINE);
@@ -73,7 +72,7 @@ void fact_derive(const struct record *rec, int64_t first_seen,
             b |= FACT_BIT(MEASURE_PAID_ONLINE);
         if (paid)
             b |= FACT_BIT(MEASURE_FEE_ONLINE_VND);
-        if (first_seen <= recv_unix + 86400)
+        if (first_seen <= fact_sync_deadline(rec))
             b |= FACT_BIT(MEASURE_SYNCED_ON_TIME);
         if (rec->status == 7)
             b |= FACT_BIT(MEASURE_WITHDRAWN);
@@ -111,6 +110,22 @@ void fact_derive(const struct record *rec, int64_t first_seen,
         f.proc = 0;
     f.flags = b;
     *out = f;
+}
+
+int64_t fact_sync_deadline(const struct record *rec)
+{
+    if (!status_in(rec->status, RECEIVED_SET))
+        return INT64_MIN;
+    return rec->at[RECORD_RECEIVED] - VT_UTC_OFFSET + 86400;
+}
+
+void fact_rebase(struct fact *f, int64_t first_seen, int64_t sync_by)
+{
+    f->first_seen = first_seen;
+    if (first_seen <= sync_by)
+        f->flags |= FACT_BIT(MEASURE_SYNCED_ON_TIME);
+    else
+        f->flags &= ~FACT_BIT(MEASURE_SYNCED_ON_TIME);
 }
 
 bool fact_wins(const struct fact *incoming, const struct fact *stored)

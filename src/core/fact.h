@@ -36,6 +36,18 @@ struct fact {
 void fact_derive(const struct record *rec, int64_t first_seen,
                  struct fact *out);
 
+/* The latest first arrival (Unix seconds) at which rec's dossier still
+ * counts as synced on time: a day after NgayTiepNhan when the record is of
+ * a received dossier, else INT64_MIN. fact_derive(rec, t) sets
+ * MEASURE_SYNCED_ON_TIME exactly when t <= fact_sync_deadline(rec). */
+int64_t fact_sync_deadline(const struct record *rec);
+
+/* Makes f, derived from a record whose deadline is sync_by, the fact it
+ * would be had its dossier first arrived at first_seen: the one part of a
+ * fact that depends on more than the record, so that records can be derived
+ * in parallel before the dossier's first arrival is known. */
+void fact_rebase(struct fact *f, int64_t first_seen, int64_t sync_by);
+
 /* Whether a version with this fact replaces the stored one (SPEC §4.1: the
  * highest NgayCapNhat wins, unstamped ranks below stamped, a tie goes to the
  * later arrival — which the incoming one always is). */

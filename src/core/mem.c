@@ -1,9 +1,11 @@
 /*
  * mem.c — aborting and fallible allocation, with a failure hook for tests.
  */
+#define _DEFAULT_SOURCE /* MAP_ANONYMOUS, madvise */
 #include "core/mem.h"
 
 #include <stdint.h>
+#include <sys/mman.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +32,32 @@ void *xcalloc(size_t n, size_t size)
     if (p == NULL)
         out_of_memory(n * size);
     return p;
+}
+
+#define HUGE_PAGE ((size_t)2 << 20)
+
+void *xmalloc_huge(size_t size)
+{
+    size_t len = size ? size : 1;
+    /* Map a huge page more, to cut an aligned range out of it. */
+    char *p = mmap(NULL, len + HUGE_PAGE, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED)
+        out_of_memory(size);
+    size_t lead = (HUGE_PAGE - (uintptr_t)p % HUGE_PAGE) % HUGE_PAGE;
+    if (lead > 0)
+        munmap(p, lead);
+    munmap(p + lead + len, HUGE_PAGE - lead);
+#ifdef MADV_HUGEPAGE
+    madvise(p + lead, len, MADV_HUGEPAGE); /* a hint: fine if refused */
+#endif
+    return p + lead;
+}
+
+void xfree_huge(void *p, size_t size)
+{
+    if (p != NULL)
+        munmap(p, size ? size : 1);
 }
 
 void *xrealloc(void *p, size_t size)

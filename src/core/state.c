@@ -51,16 +51,31 @@ static void log_push(struct state *st, struct undo u)
     st->log[st->nlog++] = u;
 }
 
+void state_prepare(const struct state *st, const struct record *rec,
+                   int64_t arrival, struct state_input *out)
+{
+    out->key = dtable_key(st->table, rec->key, rec->key_len);
+    fact_derive(rec, arrival, &out->fact);
+    out->sync_by = fact_sync_deadline(rec);
+}
+
 enum chiso_err state_apply(struct state *st, const struct record *rec,
                            int64_t arrival, enum state_outcome *outcome,
                            struct fact *applied)
 {
-    struct dkey key = dtable_key(st->table, rec->key, rec->key_len);
-    uint32_t slot = dtable_find(st->table, key);
-    struct fact f;
+    struct state_input in;
+    state_prepare(st, rec, arrival, &in);
+    return state_apply_input(st, &in, outcome, applied);
+}
+
+enum chiso_err state_apply_input(struct state *st, const struct state_input *in,
+                                 enum state_outcome *outcome,
+                                 struct fact *applied)
+{
+    uint32_t slot = dtable_find(st->table, in->key);
+    struct fact f = in->fact;
     if (slot == DTABLE_NONE) {
-        fact_derive(rec, arrival, &f);
-        enum chiso_err rc = dtable_insert(st->table, key, &f, &slot);
+        enum chiso_err rc = dtable_insert(st->table, in->key, &f, &slot);
         if (rc != CHISO_OK)
             return rc;
         agg_apply_fact(st->agg, &f, +1);
@@ -71,7 +86,7 @@ enum chiso_err state_apply(struct state *st, const struct record *rec,
     }
     struct fact old;
     dtable_get(st->table, slot, &old);
-    fact_derive(rec, old.first_seen, &f);
+    fact_rebase(&f, old.first_seen, in->sync_by);
     if (!fact_wins(&f, &old)) {
         *outcome = STATE_STALE;
         return CHISO_OK;
@@ -149,12 +164,18 @@ enum chiso_err state_load_slots(struct state *st, const void *data,
             return CHISO_EINVAL;
         }
     }
-    for (uint32_t s = first; s < n; s++) {
-        struct fact f;
-        dtable_get(st->table, s, &f);
-        agg_apply_fact(st->agg, &f, +1);
-    }
     return CHISO_OK;
+}
+
+enum chiso_err state_load_counters(struct state *st, const void *data,
+                                   size_t bytes)
+{
+    return agg_import(st->agg, data, bytes);
+}
+
+void state_reserve(struct state *st, size_t n)
+{
+    dtable_reserve(st->table, n);
 }
 
 size_t state_logged(const struct state *st)

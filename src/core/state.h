@@ -8,7 +8,8 @@
  * the state back exactly when the store fails to commit them; the state in
  * memory never runs ahead of what is durable.
  *
- * Not thread-safe: the caller serialises writers and readers.
+ * Not thread-safe: the caller serialises writers and readers; only
+ * state_prepare() may run on other threads meanwhile.
  */
 #ifndef CHISO_STATE_H
 #define CHISO_STATE_H
@@ -46,6 +47,25 @@ enum chiso_err state_apply(struct state *st, const struct record *rec,
                            int64_t arrival, enum state_outcome *outcome,
                            struct fact *applied);
 
+/* What state_apply needs of a record, computed without the live state: the
+ * dossier's hashed key, and its fact as if it first arrived at `arrival`. */
+struct state_input {
+    struct dkey key;
+    struct fact fact;
+    int64_t sync_by; /* fact_sync_deadline of the record */
+};
+
+/* Prepares a record for state_apply_input. Reads only what never changes
+ * after state_create (the hash secret): safe on any thread, concurrently
+ * with everything but state_destroy. */
+void state_prepare(const struct state *st, const struct record *rec,
+                   int64_t arrival, struct state_input *out);
+
+/* state_apply of a prepared record (prepared by this state). */
+enum chiso_err state_apply_input(struct state *st, const struct state_input *in,
+                                 enum state_outcome *outcome,
+                                 struct fact *applied);
+
 /* Puts back a stored version when rebuilding from the store, replacing the
  * dossier's earlier version if there is one (versions come oldest first);
  * not logged. CHISO_ELIMIT when the table is full. */
@@ -57,12 +77,20 @@ const struct dtable *state_table(const struct state *st);
 
 /*
  * Loads the slots of a snapshot chunk (written from state_table of a state
- * over the same units and secret) and adds their facts to the counters.
- * CHISO_EINVAL when the bytes are not whole slots or name no unit of this
- * registry; nothing is added then.
+ * over the same units and secret). The counters are loaded apart
+ * (state_load_counters), from the same snapshot. CHISO_EINVAL when the
+ * bytes are not whole slots or name no unit of this registry; nothing is
+ * added then.
  */
 enum chiso_err state_load_slots(struct state *st, const void *data,
                                 size_t bytes);
+
+/* Loads a piece of counters exported (agg_export) with the slots. */
+enum chiso_err state_load_counters(struct state *st, const void *data,
+                                   size_t bytes);
+
+/* Makes room for n dossiers in all, before loading a snapshot of them. */
+void state_reserve(struct state *st, size_t n);
 
 /* Starts logging changes (forgetting any earlier log). */
 void state_mark(struct state *st);

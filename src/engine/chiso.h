@@ -19,6 +19,7 @@
 #include "core/vtime.h"
 
 struct catalogue;
+struct prep_pool;
 struct state;
 struct store;
 struct unit_registry;
@@ -56,6 +57,10 @@ const struct unit_registry *chiso_units(const struct chiso *c);
 /* The engine's store writer (engine/writer.h), shared by its load sessions
  * one at a time. */
 struct writer *chiso_writer(struct chiso *c);
+
+/* The engine's pool of parsing threads (engine/prep.h), one per core but
+ * the caller's, started on first use. */
+struct prep_pool *chiso_prep(struct chiso *c);
 const struct catalogue *chiso_catalogue(const struct chiso *c);
 struct state *chiso_state(struct chiso *c);
 struct store *chiso_store(struct chiso *c);

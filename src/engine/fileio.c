@@ -46,106 +46,81 @@ enum chiso_err file_read_all(const char *path, size_t max, char **text,
     return CHISO_OK;
 }
 
-/* Read-ahead block; a line longer than this grows the buffer up to max. */
-#define BLOCK (256u << 10)
-
-void line_reader_init(struct line_reader *r, FILE *in, size_t max)
+void line_reader_init(struct line_reader *r, FILE *in, size_t max,
+                      size_t want)
 {
-    *r = (struct line_reader){.in = in, .max = max};
+    *r = (struct line_reader){.in = in, .max = max, .want = want ? want : 1};
 }
 
 void line_reader_free(struct line_reader *r)
 {
-    free(r->buf);
-    r->buf = NULL;
+    free(r->carry);
+    r->carry = NULL;
 }
 
-/* Reads more input after the unread bytes (moved to the front); returns the
- * number of bytes added, 0 at end of input, -1 on error. */
-static long fill(struct line_reader *r)
+void line_batch_free(struct line_batch *b)
 {
-    if (r->eof)
-        return 0;
-    if (r->start > 0) {
-        memmove(r->buf, r->buf + r->start, r->end - r->start);
-        r->end -= r->start;
-        r->start = 0;
-    }
-    if (r->cap - r->end < BLOCK)
-        r->buf = xgrow(r->buf, &r->cap, r->end + BLOCK + 1, 1);
-    size_t got = fread(r->buf + r->end, 1, r->cap - r->end - 1, r->in);
-    if (got == 0) {
-        if (ferror(r->in))
-            return -1;
-        r->eof = true;
-    }
-    r->end += got;
-    return (long)got;
+    free(b->buf);
+    free(b->lines);
+    *b = (struct line_batch){0};
 }
 
-int line_reader_next(struct line_reader *r, const char **line, size_t *len,
-                     bool *too_long)
+static void add_line(struct line_batch *b, size_t off, size_t len,
+                     bool too_long)
 {
-    *too_long = false;
-    size_t scanned = 0; /* bytes after start already known to hold no LF */
+    b->lines = xgrow(b->lines, &b->lines_cap, b->n + 1, sizeof *b->lines);
+    if (too_long)
+        len = 0; /* its bytes are not kept */
+    b->lines[b->n++] = (struct line_ref){off, len, too_long};
+    b->buf[off + len] = '\0';
+}
+
+int line_reader_batch(struct line_reader *r, struct line_batch *b)
+{
+    b->n = 0;
+    b->buf = xgrow(b->buf, &b->cap, r->ncarry + r->want + 1, 1);
+    memcpy(b->buf, r->carry, r->ncarry);
+    size_t len = r->ncarry, start = 0, pos = 0;
+    r->ncarry = 0;
     for (;;) {
-        char *from = r->buf ? r->buf + r->start + scanned : NULL;
-        char *nl = from ? memchr(from, '\n', r->end - r->start - scanned) : NULL;
-        if (nl != NULL) {
-            size_t n = (size_t)(nl - (r->buf + r->start));
-            *line = r->buf + r->start;
-            r->start += n + 1;
-            r->bytes += n + 1;
-            *len = n > r->max ? r->max : n;
-            *too_long = n > r->max;
-            r->buf[r->start - 1] = '\0';
+        char *nl;
+        while (pos < len &&
+               (nl = memchr(b->buf + pos, '\n', len - pos)) != NULL) {
+            size_t end = (size_t)(nl - b->buf);
+            bool too_long = r->skipping || end - start > r->max;
+            add_line(b, start, end - start, too_long);
+            r->skipping = false;
+            start = pos = end + 1;
+        }
+        pos = len;
+        /* buf[start, len) is an unfinished line: past the limit, drop it
+         * and skip to its end. */
+        if (r->skipping || len - start > r->max) {
+            r->skipping = true;
+            len = pos = start;
+        }
+        if (r->eof) {
+            if (r->skipping || len > start)
+                add_line(b, start, len - start, r->skipping);
+            r->skipping = false;
+            b->end_bytes = r->read;
+            return b->n > 0;
+        }
+        if (b->n > 0) {
+            r->carry = xgrow(r->carry, &r->carry_cap, len - start, 1);
+            memcpy(r->carry, b->buf + start, len - start);
+            r->ncarry = len - start;
+            b->end_bytes = r->read - r->ncarry;
             return 1;
         }
-        scanned = r->end - r->start;
-        if (scanned > r->max) {
-            /* Too long: drop what we have and skip to the next LF. */
-            r->bytes += scanned;
-            r->start = r->end;
-            scanned = 0;
-            for (;;) {
-                long got = fill(r);
-                if (got < 0)
-                    return -1;
-                if (got == 0) {
-                    *too_long = true;
-                    *line = "";
-                    *len = 0;
-                    return 1;
-                }
-                char *lf = memchr(r->buf, '\n', r->end);
-                if (lf != NULL) {
-                    size_t n = (size_t)(lf - r->buf) + 1;
-                    r->bytes += n;
-                    r->start = n;
-                    *too_long = true;
-                    *line = "";
-                    *len = 0;
-                    return 1;
-                }
-                r->bytes += r->end;
-                r->start = r->end;
-            }
+        b->buf = xgrow(b->buf, &b->cap, len + r->want + 1, 1);
+        size_t got = fread(b->buf + len, 1, r->want, r->in);
+        if (got < r->want) {
+            if (ferror(r->in))
+                return -1;
+            r->eof = feof(r->in) != 0;
         }
-        long got = fill(r);
-        if (got < 0)
-            return -1;
-        if (got == 0) {
-            if (r->end == r->start)
-                return 0;
-            /* The last line has no LF. */
-            size_t n = r->end - r->start;
-            *line = r->buf + r->start;
-            r->buf[r->end] = '\0';
-            r->start = r->end;
-            r->bytes += n;
-            *len = n > r->max ? r->max : n;
-            *too_long = n > r->max;
-            return 1;
-        }
+        len += got;
+        r->read += got;
     }
 }

@@ -682,6 +682,7 @@ enum chiso_err store_sqlite_open(const char *path, struct store **out,
     rc = exec(ss, "PRAGMA journal_mode=WAL;"
                   "PRAGMA synchronous=FULL;"
                   "PRAGMA cache_size=-65536;"
+                  "PRAGMA mmap_size=2147418112;"
                   "PRAGMA temp_store=MEMORY;");
     if (rc == CHISO_OK)
         rc = exec(ss, "BEGIN IMMEDIATE");
