@@ -56,6 +56,11 @@ struct series {
     int32_t *months;
     struct block **blocks;
     size_t n, cap;
+    /* The block last asked for: most changes hit the current month, and
+     * this saves two dependent cache misses a unit (profiled: the walk up
+     * the tree was the largest cost of applying a fresh batch). */
+    int32_t last_month;
+    struct block *last;
 };
 
 /* Blocks are carved from 2 MiB slabs (core/mem.h: huge pages), never
@@ -127,9 +132,12 @@ static size_t lower_bound(const struct series *s, int32_t month)
 static struct block *get_block(struct agg *agg, struct series *s,
                                int32_t month)
 {
+    if (s->last != NULL && s->last_month == month)
+        return s->last;
     size_t i = lower_bound(s, month);
+    s->last_month = month;
     if (i < s->n && s->months[i] == month)
-        return s->blocks[i];
+        return s->last = s->blocks[i];
     if (s->n == s->cap) {
         size_t cap = s->cap;
         s->months = xgrow(s->months, &cap, s->n + 1, sizeof *s->months);
@@ -142,13 +150,13 @@ static struct block *get_block(struct agg *agg, struct series *s,
     s->blocks[i] = new_block(agg);
     s->n++;
     agg->nblocks++;
-    return s->blocks[i];
+    return s->last = s->blocks[i];
 }
 
-/* Adds the measures of f whose basis day is day, times sign, to the unit
- * chain. */
-static void add_day(struct agg *agg, const struct fact *f, int32_t day,
-                    uint32_t mask, int sign)
+/* Adds delta[m] for the measures m of mask on day to unit and its
+ * ancestors. */
+static void add_day(struct agg *agg, uint32_t unit, int32_t day, uint32_t mask,
+                    const int64_t delta_of[MEASURE__COUNT])
 {
     int32_t month = vt_month_of(day);
     int dom = (int)(day - vt_month_first_day(month));
@@ -157,9 +165,9 @@ static void add_day(struct agg *agg, const struct fact *f, int32_t day,
     for (int m = 0; m < MEASURE__COUNT; m++)
         if (mask & FACT_BIT(m)) {
             ms[nm] = m;
-            delta[nm++] = sign * fact_amount(f, (enum measure)m);
+            delta[nm++] = delta_of[m];
         }
-    for (uint32_t u = f->unit; u != UNIT_NONE; u = unit_at(agg->reg, u)->parent) {
+    for (uint32_t u = unit; u != UNIT_NONE; u = unit_at(agg->reg, u)->parent) {
         struct block *b = get_block(agg, &agg->series[u], month);
         for (int i = 0; i < nm; i++) {
             int m = ms[i], c = agg->col[m];
@@ -174,21 +182,70 @@ static void add_day(struct agg *agg, const struct fact *f, int32_t day,
     }
 }
 
-void agg_apply_fact(struct agg *agg, const struct fact *f, int sign)
+/* Changes to one unit's counters, gathered by day: a fact touches at most
+ * two days, a replacement at most four. */
+struct day_deltas {
+    int n;
+    int32_t day[4];
+    uint32_t mask[4];
+    int64_t delta[4][MEASURE__COUNT];
+};
+
+static void gather(struct day_deltas *dd, const struct fact *f, int sign)
 {
-    uint32_t on_recv = 0, on_end = 0;
     for (int m = 0; m < MEASURE__COUNT; m++) {
         if (!(f->flags & FACT_BIT(m)))
             continue;
-        if (fact_day(f, (enum measure)m) == f->recv_day)
-            on_recv |= FACT_BIT(m);
-        else
-            on_end |= FACT_BIT(m);
+        int32_t day = fact_day(f, (enum measure)m);
+        int k = 0;
+        while (k < dd->n && dd->day[k] != day)
+            k++;
+        if (k == dd->n) {
+            dd->day[k] = day;
+            dd->mask[k] = 0;
+            dd->n++;
+        }
+        if (!(dd->mask[k] & FACT_BIT(m))) {
+            dd->mask[k] |= FACT_BIT(m);
+            dd->delta[k][m] = 0;
+        }
+        dd->delta[k][m] += sign * fact_amount(f, (enum measure)m);
     }
-    if (on_recv)
-        add_day(agg, f, f->recv_day, on_recv, sign);
-    if (on_end)
-        add_day(agg, f, f->end_day, on_end, sign);
+}
+
+static void apply_deltas(struct agg *agg, uint32_t unit,
+                         struct day_deltas *dd)
+{
+    for (int k = 0; k < dd->n; k++) {
+        for (int m = 0; m < MEASURE__COUNT; m++)
+            if ((dd->mask[k] & FACT_BIT(m)) && dd->delta[k][m] == 0)
+                dd->mask[k] &= ~FACT_BIT(m);
+        if (dd->mask[k])
+            add_day(agg, unit, dd->day[k], dd->mask[k], dd->delta[k]);
+    }
+}
+
+void agg_apply_fact(struct agg *agg, const struct fact *f, int sign)
+{
+    struct day_deltas dd = {0};
+    gather(&dd, f, sign);
+    apply_deltas(agg, f->unit, &dd);
+}
+
+void agg_replace_fact(struct agg *agg, const struct fact *old,
+                      const struct fact *new)
+{
+    if (old->unit != new->unit) {
+        agg_apply_fact(agg, old, -1);
+        agg_apply_fact(agg, new, +1);
+        return;
+    }
+    /* One walk up the tree per day, with the net change: a correction
+     * usually keeps its unit and reception day. */
+    struct day_deltas dd = {0};
+    gather(&dd, old, -1);
+    gather(&dd, new, +1);
+    apply_deltas(agg, new->unit, &dd);
 }
 
 /* Adds rows [d0, d1] of a block (or its total row when whole) to out for

@@ -34,6 +34,11 @@ void agg_destroy(struct agg *agg);
  * ancestor. */
 void agg_apply_fact(struct agg *agg, const struct fact *f, int sign);
 
+/* Replaces old's contribution by new's: agg_apply_fact(old, -1) then
+ * (new, +1), with the two merged into one change per day. */
+void agg_replace_fact(struct agg *agg, const struct fact *old,
+                      const struct fact *new);
+
 /*
  * Fills out[m] for every measure for the unit's subtree: period measures
  * summed over the days of p, gauges as of the end of p's last day.

@@ -188,6 +188,13 @@ static uint8_t tag_of(uint64_t h)
     return (uint8_t)(h >> 56);
 }
 
+void dtable_prefetch(const struct dtable *t, struct dkey key)
+{
+    size_t i = key.h & (t->index_cap - 1);
+    __builtin_prefetch(&t->index[i]);
+    __builtin_prefetch(&t->tags[i]);
+}
+
 uint32_t dtable_find(const struct dtable *t, struct dkey key)
 {
     size_t mask = t->index_cap - 1;

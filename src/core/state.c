@@ -68,6 +68,11 @@ enum chiso_err state_apply(struct state *st, const struct record *rec,
     return state_apply_input(st, &in, outcome, applied);
 }
 
+void state_prefetch(const struct state *st, const struct state_input *in)
+{
+    dtable_prefetch(st->table, in->key);
+}
+
 enum chiso_err state_apply_input(struct state *st, const struct state_input *in,
                                  enum state_outcome *outcome,
                                  struct fact *applied)
@@ -91,10 +96,8 @@ enum chiso_err state_apply_input(struct state *st, const struct state_input *in,
         *outcome = STATE_STALE;
         return CHISO_OK;
     }
-    if (!fact_same_contribution(&old, &f)) {
-        agg_apply_fact(st->agg, &old, -1);
-        agg_apply_fact(st->agg, &f, +1);
-    }
+    if (!fact_same_contribution(&old, &f))
+        agg_replace_fact(st->agg, &old, &f);
     dtable_set(st->table, slot, &f);
     log_push(st, (struct undo){.slot = slot, .old = old});
     *outcome = STATE_REPLACED;
@@ -110,8 +113,7 @@ enum chiso_err state_restore(struct state *st, const char *code, size_t len,
     if (slot != DTABLE_NONE) {
         struct fact old;
         dtable_get(st->table, slot, &old);
-        agg_apply_fact(st->agg, &old, -1);
-        agg_apply_fact(st->agg, f, +1);
+        agg_replace_fact(st->agg, &old, f);
         dtable_set(st->table, slot, f);
         return CHISO_OK;
     }
@@ -132,11 +134,11 @@ void state_undo(struct state *st)
         struct undo *u = &st->log[--st->nlog];
         struct fact cur;
         dtable_get(st->table, u->slot, &cur);
-        agg_apply_fact(st->agg, &cur, -1);
         if (u->inserted) {
+            agg_apply_fact(st->agg, &cur, -1);
             dtable_pop(st->table);
         } else {
-            agg_apply_fact(st->agg, &u->old, +1);
+            agg_replace_fact(st->agg, &cur, &u->old);
             dtable_set(st->table, u->slot, &u->old);
         }
     }

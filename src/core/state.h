@@ -61,6 +61,9 @@ struct state_input {
 void state_prepare(const struct state *st, const struct record *rec,
                    int64_t arrival, struct state_input *out);
 
+/* Prefetches what state_apply_input(in) will read first. */
+void state_prefetch(const struct state *st, const struct state_input *in);
+
 /* state_apply of a prepared record (prepared by this state). */
 enum chiso_err state_apply_input(struct state *st, const struct state_input *in,
                                  enum state_outcome *outcome,

@@ -20,6 +20,7 @@
 #include "core/unit.h"
 #include "core/dtable.h"
 #include "engine/fileio.h"
+#include "engine/frames.h"
 #include "engine/prep.h"
 #include "engine/writer.h"
 #include "store/store.h"
@@ -28,6 +29,7 @@ struct chiso {
     struct store *store;
     struct writer *writer; /* store writes of load sessions */
     struct prep_pool *prep; /* parsing threads; NULL until first used */
+    struct prep_batch prep_batches[2];
     struct unit_registry *units;
     struct catalogue *catalogue;
     struct state *state;
@@ -350,7 +352,10 @@ void chiso_close(struct chiso *c)
     if (c == NULL)
         return;
     record_thread_done();
+    frame_thread_done();
     prep_pool_destroy(c->prep);
+    prep_batch_free(&c->prep_batches[0]);
+    prep_batch_free(&c->prep_batches[1]);
     writer_destroy(c->writer);
     if (c->store != NULL)
         c->store->ops->close(c->store);
@@ -373,6 +378,11 @@ const struct catalogue *chiso_catalogue(const struct chiso *c)
 struct writer *chiso_writer(struct chiso *c)
 {
     return c->writer;
+}
+
+struct prep_batch *chiso_prep_batch(struct chiso *c, int i)
+{
+    return &c->prep_batches[i];
 }
 
 struct prep_pool *chiso_prep(struct chiso *c)

@@ -18,9 +18,13 @@
 #include "core/unit.h"
 #include "engine/chiso.h"
 #include "engine/fileio.h"
+#include "engine/frames.h"
 #include "engine/prep.h"
 #include "engine/writer.h"
 #include "store/store.h"
+
+/* Items ahead whose table entries are prefetched while one is taken. */
+#define PREFETCH_AHEAD 8
 
 /* Bytes read per batch of a stream: ~9,000 lines of 470 bytes, 36 slices
  * for the pool's threads. */
@@ -38,6 +42,10 @@ struct ingest {
     size_t inflight_log;            /* its entries at the head of the log */
     size_t inflight_refusals, committed_refusals;
     uint64_t chunk_lines;
+    /* Lines taken one at a time (ingest_line), joined, from line
+     * pending_first on: framed on this thread at the next hand-over. */
+    struct frame_buf pending;
+    uint64_t pending_first;
     struct ingest_refusal *refusals;
     size_t nrefusals, refusals_cap;
     bool failed;
@@ -83,6 +91,14 @@ static enum chiso_err flush_chunk(struct ingest *in, bool wait, char *detail,
                                   size_t detail_size)
 {
     char why[CHISO_DETAIL_BYTES] = "";
+    if (in->pending.len > 0) {
+        struct frame_buf *z = frame_scratch();
+        z->len = 0;
+        frame_text(z, in->pending.data, in->pending.len);
+        writer_put_records(in->w, in->pending_first, in->counts.lines,
+                           z->data, z->len);
+        in->pending.len = 0;
+    }
     batch_counts(in);
     size_t logged = state_logged(chiso_state(in->c));
     enum chiso_err rc = writer_flush(in->w, &in->batch, wait, why, sizeof why);
@@ -142,53 +158,47 @@ static enum chiso_err refuse(struct ingest *in, const struct record_error *why,
     return CHISO_OK;
 }
 
-static enum chiso_err after_line(struct ingest *in, enum chiso_err rc,
-                                 char *detail, size_t detail_size)
-{
-    if (rc == CHISO_OK && ++in->chunk_lines >= CHISO_INGEST_CHUNK_LINES)
-        rc = flush_chunk(in, false, detail, detail_size);
-    return rc;
-}
-
 /* Takes a prepared line: counts it, and applies and stores its record or
- * stores its refusal. */
-static enum chiso_err take(struct ingest *in, const struct prep_item *it,
-                           const char *code, const struct record_error *why,
-                           char *detail, size_t detail_size)
+ * stores its refusal. The caller stores the line itself and hands chunks
+ * over (take_done). */
+static void take(struct ingest *in, const struct prep_item *it,
+                 const char *code, const struct record_error *why)
 {
     in->counts.lines++;
-    struct record_error too_long;
+    struct record_error other;
     switch (it->kind) {
     case PREP_BLANK:
         in->counts.blank++;
-        return CHISO_OK;
+        return;
     case PREP_TOO_LONG:
-        too_long.field[0] = '\0';
-        snprintf(too_long.reason, sizeof too_long.reason,
+        other.field[0] = '\0';
+        snprintf(other.reason, sizeof other.reason,
                  "line longer than %u bytes", CHISO_MAX_LINE_BYTES);
-        return after_line(in, refuse(in, &too_long, "", 0), detail,
-                          detail_size);
+        refuse(in, &other, "", 0);
+        in->chunk_lines++;
+        return;
     case PREP_REFUSED:
-        return after_line(in, refuse(in, why, it->line, it->len), detail,
-                          detail_size);
+        refuse(in, why, it->line, it->len);
+        in->chunk_lines++;
+        return;
     case PREP_RECORD:
         break;
     }
+    in->chunk_lines++;
     enum state_outcome outcome;
     struct fact f;
-    enum chiso_err rc =
-        state_apply_input(chiso_state(in->c), &it->in, &outcome, &f);
-    if (rc == CHISO_ELIMIT) {
-        struct record_error full;
-        snprintf(full.field, sizeof full.field, "MaHoSo");
-        snprintf(full.reason, sizeof full.reason, "the dossier table is full");
-        return after_line(in, refuse(in, &full, it->line, it->len), detail,
-                          detail_size);
+    if (state_apply_input(chiso_state(in->c), &it->in, &outcome, &f) ==
+        CHISO_ELIMIT) {
+        snprintf(other.field, sizeof other.field, "MaHoSo");
+        snprintf(other.reason, sizeof other.reason,
+                 "the dossier table is full");
+        refuse(in, &other, it->line, it->len);
+        return;
     }
     switch (outcome) {
     case STATE_STALE:
         in->counts.stale++;
-        return after_line(in, CHISO_OK, detail, detail_size);
+        return;
     case STATE_ACCEPTED:
         in->counts.accepted++;
         break;
@@ -201,12 +211,18 @@ static enum chiso_err take(struct ingest *in, const struct prep_item *it,
         .code_len = it->code_len,
         .unit_code = unit_at(chiso_units(in->c), f.unit)->code,
         .fact = f,
-        .record = it->line,
-        .record_len = it->len,
         .line = in->counts.lines,
     };
     writer_put_dossier(in->w, &d);
-    return after_line(in, CHISO_OK, detail, detail_size);
+}
+
+/* After lines were taken and stored: hands the chunk over when full. */
+static enum chiso_err take_done(struct ingest *in, char *detail,
+                                size_t detail_size)
+{
+    if (in->chunk_lines >= CHISO_INGEST_CHUNK_LINES)
+        return flush_chunk(in, false, detail, detail_size);
+    return CHISO_OK;
 }
 
 static enum chiso_err take_one(struct ingest *in, struct prep_item *it,
@@ -219,7 +235,11 @@ static enum chiso_err take_one(struct ingest *in, struct prep_item *it,
     char code[CHISO_MAX_CODE_BYTES + 1];
     struct record_error why;
     prep_item(chiso_units(in->c), chiso_state(in->c), arrival, it, code, &why);
-    return take(in, it, code, &why, detail, detail_size);
+    if (in->pending.len == 0)
+        in->pending_first = in->counts.lines + 1;
+    frame_join(&in->pending, it->line, it->too_long ? 0 : it->len);
+    take(in, it, code, &why);
+    return take_done(in, detail, detail_size);
 }
 
 enum chiso_err ingest_line(struct ingest *in, const char *line, size_t len,
@@ -234,6 +254,71 @@ enum chiso_err ingest_too_long(struct ingest *in, char *detail,
 {
     struct prep_item it = {.line = "", .too_long = true};
     return take_one(in, &it, 0, detail, detail_size);
+}
+
+/* Takes a batch being prepared, in order, each slice as soon as it is
+ * ready: a slice's frame is stored with its lines, and chunks end between
+ * slices. Returns with the whole batch prepared. */
+static enum chiso_err take_batch(struct ingest *in, struct prep_batch *pb,
+                                 char *detail, size_t detail_size)
+{
+    struct prep_pool *pool = chiso_prep(in->c);
+    enum chiso_err rc = CHISO_OK;
+    if (in->failed)
+        rc = err_set(detail, detail_size, CHISO_EINVAL,
+                     "the load has already failed");
+    if (rc == CHISO_OK && in->pending.len > 0) /* lines taken one by one */
+        rc = flush_chunk(in, false, detail, detail_size);
+    for (size_t s = 0; rc == CHISO_OK && s < pb->nslices; s++) {
+        prep_wait_slice(pool, pb, s);
+        size_t i = s * pb->slice_lines;
+        size_t end = i + pb->slice_lines < pb->n ? i + pb->slice_lines : pb->n;
+        uint64_t first = in->counts.lines + 1;
+        for (; i < end; i++) {
+            /* Fetch the table entries of the items a few lines on. */
+            if (i + PREFETCH_AHEAD < end &&
+                pb->items[i + PREFETCH_AHEAD].kind == PREP_RECORD)
+                state_prefetch(chiso_state(in->c),
+                               &pb->items[i + PREFETCH_AHEAD].in);
+            take(in, &pb->items[i], pb->codes[i], &pb->whys[i]);
+        }
+        writer_put_records(in->w, first, in->counts.lines,
+                           pb->frames[s].data, pb->frames[s].len);
+        rc = take_done(in, detail, detail_size);
+    }
+    prep_wait(pool, pb);
+    return rc;
+}
+
+/* Lines per prepared batch of ingest_buffer. */
+#define BUFFER_BATCH_LINES 8192u
+
+enum chiso_err ingest_buffer(struct ingest *in, const char *buf, size_t len,
+                             int64_t arrival, char *detail, size_t detail_size)
+{
+    struct chiso *c = in->c;
+    struct prep_batch *pb = chiso_prep_batch(c, 0);
+    enum chiso_err rc = CHISO_OK;
+    size_t pos = 0;
+    while (rc == CHISO_OK && pos < len) {
+        pb->n = 0;
+        while (pos < len && pb->n < BUFFER_BATCH_LINES) {
+            const char *nl = memchr(buf + pos, '\n', len - pos);
+            size_t end = nl ? (size_t)(nl - buf) : len;
+            prep_batch_reserve(pb, pb->n + 1);
+            bool too_long = end - pos > CHISO_MAX_LINE_BYTES;
+            pb->items[pb->n++] = (struct prep_item){
+                .line = too_long ? "" : buf + pos,
+                .len = too_long ? 0 : end - pos,
+                .too_long = too_long,
+            };
+            pos = end + 1;
+        }
+        prep_start(chiso_prep(c), pb, chiso_units(c), chiso_state(c),
+                   arrival);
+        rc = take_batch(in, pb, detail, detail_size);
+    }
+    return rc;
 }
 
 const struct ingest_counts *ingest_counts(const struct ingest *in)
@@ -266,6 +351,7 @@ enum chiso_err ingest_finish(struct ingest *in, struct ingest_report *report,
     }
     free(in->refusals);
     free(in->source);
+    frame_buf_free(&in->pending);
     free(in);
     return rc;
 }
@@ -301,19 +387,20 @@ enum chiso_err ingest_stream(struct chiso *c, FILE *stream, const char *source,
     struct line_reader lr;
     line_reader_init(&lr, stream, CHISO_MAX_LINE_BYTES, READ_BYTES);
     struct line_batch lb[2] = {{0}};
-    struct prep_batch pb[2] = {{0}};
+    struct prep_batch *pb[2] = {chiso_prep_batch(c, 0),
+                                chiso_prep_batch(c, 1)};
     int cur = 0;
-    int got = read_batch(c, &lr, &lb[cur], &pb[cur], arrival);
+    int got = read_batch(c, &lr, &lb[cur], pb[cur], arrival);
     unsigned long long bytes = 0;
     while (got > 0) {
         int next = 1 - cur;
         int got_next =
-            rc == CHISO_OK ? read_batch(c, &lr, &lb[next], &pb[next], arrival)
+            rc == CHISO_OK ? read_batch(c, &lr, &lb[next], pb[next], arrival)
                            : 0;
-        prep_wait(chiso_prep(c), &pb[cur]);
-        for (size_t i = 0; rc == CHISO_OK && i < pb[cur].n; i++)
-            rc = take(in, &pb[cur].items[i], pb[cur].codes[i],
-                      &pb[cur].whys[i], detail, detail_size);
+        if (rc == CHISO_OK)
+            rc = take_batch(in, pb[cur], detail, detail_size);
+        else
+            prep_wait(chiso_prep(c), pb[cur]);
         if (rc == CHISO_OK) {
             bytes = lb[cur].end_bytes;
             if (progress != NULL)
@@ -324,10 +411,8 @@ enum chiso_err ingest_stream(struct chiso *c, FILE *stream, const char *source,
     }
     if (rc == CHISO_OK && got < 0)
         rc = err_set(detail, detail_size, CHISO_EIO, "%s: read error", source);
-    for (int i = 0; i < 2; i++) {
+    for (int i = 0; i < 2; i++)
         line_batch_free(&lb[i]);
-        prep_batch_free(&pb[i]);
-    }
     line_reader_free(&lr);
     enum chiso_err frc = ingest_finish(in, report, rc == CHISO_OK ? detail : NULL,
                                        detail_size);

@@ -62,6 +62,15 @@ enum chiso_err ingest_begin(struct chiso *c, const char *source,
 enum chiso_err ingest_line(struct ingest *in, const char *line, size_t len,
                            int64_t arrival, char *detail, size_t detail_size);
 
+/*
+ * Takes every line of buf (NDJSON: lines end with a newline, the last one
+ * may lack it; a longer line than CHISO_MAX_LINE_BYTES is refused), as
+ * ingest_line would one by one, but parsed on the engine's threads.
+ */
+enum chiso_err ingest_buffer(struct ingest *in, const char *buf, size_t len,
+                             int64_t arrival, char *detail,
+                             size_t detail_size);
+
 /* Marks the next line as too long (its bytes were not kept). */
 enum chiso_err ingest_too_long(struct ingest *in, char *detail,
                                size_t detail_size);

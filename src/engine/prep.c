@@ -1,11 +1,10 @@
 /*
  * prep.c — a small pool: batches cut into slices that threads claim.
  *
- * A batch is cut into slices of SLICE_LINES lines; any thread (a worker, or
- * the caller in prep_wait) claims the next slice of the oldest batch under
- * the pool's lock and prepares it without the lock. A slice of 256 lines is
- * ~120 KB of JSON, a quarter of a millisecond: the lock is taken ~4,000
- * times a second, and no thread waits long for the last slice.
+ * A batch is cut into slices of PREP_SLICE_LINES lines; any thread (a
+ * worker, or the caller in prep_wait) claims the next slice of the oldest
+ * batch under the pool's lock and prepares it without the lock: the lock is
+ * taken ~4,000 times a second, and no thread waits long for the last slice.
  */
 #include "engine/prep.h"
 
@@ -17,7 +16,6 @@
 
 #include "core/mem.h"
 
-#define SLICE_LINES 256u
 #define MAX_BATCHES 2
 #define MAX_THREADS 64u
 
@@ -48,6 +46,10 @@ void prep_batch_free(struct prep_batch *b)
     free(b->items);
     free(b->codes);
     free(b->whys);
+    for (size_t i = 0; i < b->frames_cap; i++)
+        frame_buf_free(&b->frames[i]);
+    free(b->frames);
+    free(b->slice_done);
     *b = (struct prep_batch){0};
 }
 
@@ -84,11 +86,19 @@ void prep_item(const struct unit_registry *units, const struct state *state,
 
 static void run_slice(struct prep_batch *b, size_t slice)
 {
-    size_t i = slice * SLICE_LINES;
-    size_t end = i + SLICE_LINES < b->n ? i + SLICE_LINES : b->n;
-    for (; i < end; i++)
-        prep_item(b->units, b->state, b->arrival, &b->items[i], b->codes[i],
+    size_t i = slice * b->slice_lines;
+    size_t end = i + b->slice_lines < b->n ? i + b->slice_lines : b->n;
+    struct frame_buf *text = frame_scratch();
+    text->len = 0;
+    for (; i < end; i++) {
+        struct prep_item *it = &b->items[i];
+        prep_item(b->units, b->state, b->arrival, it, b->codes[i],
                   &b->whys[i]);
+        /* A too-long line is kept as an empty one: the numbers hold. */
+        frame_join(text, it->line, it->too_long ? 0 : it->len);
+    }
+    b->frames[slice].len = 0;
+    frame_text(&b->frames[slice], text->data, text->len);
 }
 
 /* Claims a slice of the oldest queued batch (or of `only` when given);
@@ -118,8 +128,9 @@ static void work(struct prep_pool *p, struct prep_batch *b, size_t slice)
     pthread_mutex_unlock(&p->mu);
     run_slice(b, slice);
     pthread_mutex_lock(&p->mu);
-    if (++b->done == b->nslices)
-        pthread_cond_broadcast(&p->done);
+    b->slice_done[slice] = 1;
+    b->done++;
+    pthread_cond_broadcast(&p->done);
 }
 
 static void *worker(void *arg)
@@ -138,6 +149,7 @@ static void *worker(void *arg)
     }
     pthread_mutex_unlock(&p->mu);
     record_thread_done();
+    frame_thread_done();
     return NULL;
 }
 
@@ -190,9 +202,22 @@ void prep_start(struct prep_pool *p, struct prep_batch *b,
     b->state = state;
     b->arrival = arrival;
     b->next = b->done = 0;
-    b->nslices = (b->n + SLICE_LINES - 1) / SLICE_LINES;
+    /* Eight slices at least, when the lines allow. */
+    size_t per = (b->n + 7) / 8;
+    b->slice_lines = per > PREP_SLICE_LINES       ? PREP_SLICE_LINES
+                     : per < PREP_MIN_SLICE_LINES ? PREP_MIN_SLICE_LINES
+                                                  : per;
+    b->nslices = (b->n + b->slice_lines - 1) / b->slice_lines;
     if (b->nslices == 0)
         return;
+    if (b->nslices > b->frames_cap) {
+        b->frames = xrealloc(b->frames, b->nslices * sizeof *b->frames);
+        memset(b->frames + b->frames_cap, 0,
+               (b->nslices - b->frames_cap) * sizeof *b->frames);
+        b->slice_done = xrealloc(b->slice_done, b->nslices);
+        b->frames_cap = b->nslices;
+    }
+    memset(b->slice_done, 0, b->nslices);
     pthread_mutex_lock(&p->mu);
     if (p->nqueued == MAX_BATCHES) {
         fprintf(stderr, "chiso: prep_start: more than %d batches\n",
@@ -213,5 +238,19 @@ void prep_wait(struct prep_pool *p, struct prep_batch *b)
         work(p, mine, slice);
     while (b->done < b->nslices)
         pthread_cond_wait(&p->done, &p->mu);
+    pthread_mutex_unlock(&p->mu);
+}
+
+void prep_wait_slice(struct prep_pool *p, struct prep_batch *b, size_t s)
+{
+    pthread_mutex_lock(&p->mu);
+    struct prep_batch *mine;
+    size_t slice;
+    while (!b->slice_done[s]) {
+        if (claim(p, b, &mine, &slice))
+            work(p, mine, slice);
+        else
+            pthread_cond_wait(&p->done, &p->mu);
+    }
     pthread_mutex_unlock(&p->mu);
 }

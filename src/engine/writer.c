@@ -14,14 +14,15 @@
 
 #include "core/mem.h"
 
-enum op_kind { OP_DOSSIER, OP_REFUSAL };
+enum op_kind { OP_DOSSIER, OP_REFUSAL, OP_RECORDS };
 
 struct op {
     enum op_kind kind;
-    uint64_t line;
+    uint64_t line;           /* OP_RECORDS: the first line */
+    uint64_t last_line;      /* OP_RECORDS */
     struct fact fact;        /* OP_DOSSIER */
     size_t a, alen, b, blen; /* code and unit, or field and reason */
-    size_t rec, rec_len;     /* the line */
+    size_t rec, rec_len;     /* OP_REFUSAL: the line; OP_RECORDS: frames */
 };
 
 struct chunk {
@@ -46,7 +47,7 @@ struct writer {
     pthread_cond_t cv;
 };
 
-static size_t put_bytes(struct chunk *c, const char *p, size_t n)
+static size_t put_bytes(struct chunk *c, const void *p, size_t n)
 {
     c->bytes = xgrow(c->bytes, &c->bytes_cap, c->nbytes + n + 1, 1);
     size_t off = c->nbytes;
@@ -67,10 +68,20 @@ void writer_put_dossier(struct writer *w, const struct store_dossier *d)
     struct chunk *c = &w->chunks[w->filling];
     size_t code = put_bytes(c, d->code, d->code_len);
     size_t unit = put_bytes(c, d->unit_code, strlen(d->unit_code));
-    size_t rec = put_bytes(c, d->record, d->record_len);
     struct op *o = new_op(c);
-    *o = (struct op){OP_DOSSIER, d->line, d->fact, code, d->code_len, unit,
-                     strlen(d->unit_code), rec, d->record_len};
+    *o = (struct op){.kind = OP_DOSSIER, .line = d->line, .fact = d->fact,
+                     .a = code, .alen = d->code_len, .b = unit,
+                     .blen = strlen(d->unit_code)};
+}
+
+void writer_put_records(struct writer *w, uint64_t first_line,
+                        uint64_t last_line, const void *frames, size_t len)
+{
+    struct chunk *c = &w->chunks[w->filling];
+    size_t rec = put_bytes(c, frames, len);
+    struct op *o = new_op(c);
+    *o = (struct op){.kind = OP_RECORDS, .line = first_line,
+                     .last_line = last_line, .rec = rec, .rec_len = len};
 }
 
 void writer_put_refusal(struct writer *w, uint64_t line,
@@ -109,12 +120,13 @@ static enum chiso_err write_chunk(struct writer *w, struct chunk *c,
                 .code_len = o->alen,
                 .unit_code = c->bytes + o->b,
                 .fact = o->fact,
-                .record = c->bytes + o->rec,
-                .record_len = o->rec_len,
                 .batch = w->batch_id,
                 .line = o->line,
             };
             rc = st->ops->put_dossier(st, &d);
+        } else if (o->kind == OP_RECORDS) {
+            rc = st->ops->put_records(st, w->batch_id, o->line, o->last_line,
+                                      c->bytes + o->rec, o->rec_len);
         } else {
             rc = st->ops->put_refusal(st, w->batch_id, o->line, c->bytes + o->a,
                                       c->bytes + o->b, c->bytes + o->rec,

@@ -43,6 +43,11 @@ void writer_destroy(struct writer *w);
  * rows carry the session's batch. */
 void writer_put_dossier(struct writer *w, const struct store_dossier *d);
 
+/* Adds frames (engine/frames.h) of the session's received lines first_line
+ * to last_line (the bytes are copied). */
+void writer_put_records(struct writer *w, uint64_t first_line,
+                        uint64_t last_line, const void *frames, size_t len);
+
 /* Adds a refused line (the bytes are copied). */
 void writer_put_refusal(struct writer *w, uint64_t line,
                         const char *field, const char *reason,

@@ -10,6 +10,10 @@
  * Durability contract: after commit() returns CHISO_OK, everything written
  * since begin() survives a crash or power loss. A store is used by one
  * thread at a time.
+ *
+ * Besides the versions, the store keeps every line a load received, as the
+ * engine hands them over: zstd frames (engine/frames.h) of consecutive
+ * lines of a batch, numbered as the batch numbers them.
  */
 #ifndef CHISO_STORE_H
 #define CHISO_STORE_H
@@ -27,9 +31,8 @@ struct store_dossier {
     size_t code_len;
     const char *unit_code; /* the resolved unit's current code */
     struct fact fact;      /* fact.unit is not stored; unit_code is */
-    const char *record;    /* the JSON line of that version */
-    size_t record_len;
-    int64_t batch;         /* batch and line it came from */
+    int64_t batch;         /* batch and line it came from (the line is */
+                           /* in the batch's stored records) */
     uint64_t line;
 };
 
@@ -64,6 +67,11 @@ struct store_ops {
     void (*rollback)(struct store *s);
     /* Stores an accepted version: from now on the dossier's state. */
     enum chiso_err (*put_dossier)(struct store *s, const struct store_dossier *d);
+    /* Stores the received lines first_line..last_line of a batch: frames,
+     * len bytes of zstd frames of those lines joined by newlines. */
+    enum chiso_err (*put_records)(struct store *s, int64_t batch,
+                                  uint64_t first_line, uint64_t last_line,
+                                  const void *frames, size_t len);
     enum chiso_err (*put_refusal)(struct store *s, int64_t batch, uint64_t line,
                                   const char *field, const char *reason,
                                   const char *record, size_t record_len);

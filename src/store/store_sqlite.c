@@ -1,20 +1,19 @@
 /*
  * store_sqlite.c — the embedded store: one SQLite file, WAL, synchronous=FULL.
  *
- * Append-only: the accepted versions of a transaction become one row of
- * `block`, written just before COMMIT: their facts packed (core/vpack.h) and
- * their JSON lines joined by newlines, each a zstd frame, the versions
- * numbered first_seq..last_seq in order. A row per version cost a B-tree
- * insert each (about a quarter of a bulk load's time) and the raw lines made
- * the WAL, then the checkpoint, write every byte twice: with zstd level 1 a
- * load writes about a tenth of the bytes (measured: 956 MiB of NDJSON became
- * a 1.1 GiB database, and now ~0.1 GiB). Appends touch only the last pages
- * of the table, so a bulk load and a small durable batch both write little
- * more than the bytes they add. Only winning versions are stored, so the
- * last version of a code is its current state; a restart replays the blocks
- * in order. The table keeps the full history of accepted versions (an audit
- * trail). Statements are prepared once at open.
- * The fact's measure bits are stored as they are in memory; SCHEMA_VERSION
+ * Append-only: a transaction becomes one row of `block`, written just before
+ * COMMIT: the facts of its accepted versions, numbered first_seq..last_seq
+ * and packed (core/vpack.h) in a zstd frame, and the lines it received,
+ * first_line..last_line of its batch, as the engine's zstd frames. A row per
+ * version cost a B-tree insert each (about a quarter of a bulk load's time),
+ * and raw lines made the WAL, then the checkpoint, write every byte twice:
+ * a load of 956 MiB of NDJSON made a 1.1 GiB database, now about 0.2 GiB.
+ * Appends touch only the last pages of the table, so a bulk load and a small
+ * durable batch both write little more than the bytes they add. Only
+ * winning versions get a fact, so the last version of a code is its current
+ * state; a restart replays the blocks in order. The blocks keep the full
+ * history (an audit trail). Statements are prepared once at open. The
+ * fact's measure bits are stored as they are in memory; SCHEMA_VERSION
  * changes whenever their meaning does.
  */
 #include <pthread.h>
@@ -32,9 +31,8 @@
 
 #define SCHEMA_VERSION "4"
 
-/* zstd level 1: about 10x smaller NDJSON at ~700 MB/s a core (measured with
- * `zstd -b1` on the bench data: level 3 gained 1% at two thirds the speed). */
-#define RECORD_ZSTD_LEVEL 1
+/* The packed versions compress at level 1 too (engine/frames.h). */
+#define VERSIONS_ZSTD_LEVEL 1
 
 static const char schema[] =
     "CREATE TABLE IF NOT EXISTS meta("
@@ -42,9 +40,10 @@ static const char schema[] =
     "CREATE TABLE IF NOT EXISTS unit_list("
     "  name TEXT PRIMARY KEY, content TEXT NOT NULL) WITHOUT ROWID;"
     "CREATE TABLE IF NOT EXISTS block("
-    "  first_seq INTEGER PRIMARY KEY, last_seq INTEGER NOT NULL,"
-    "  batch INTEGER NOT NULL, versions BLOB NOT NULL,"
-    "  records BLOB NOT NULL);"
+    "  id INTEGER PRIMARY KEY, batch INTEGER NOT NULL,"
+    "  first_seq INTEGER NOT NULL, last_seq INTEGER NOT NULL,"
+    "  first_line INTEGER NOT NULL, last_line INTEGER NOT NULL,"
+    "  versions BLOB NOT NULL, records BLOB NOT NULL);"
     "CREATE TABLE IF NOT EXISTS snapshot_chunk("
     "  chunk INTEGER PRIMARY KEY, data BLOB NOT NULL);"
     "CREATE TABLE IF NOT EXISTS batch("
@@ -71,8 +70,9 @@ enum stmt {
 };
 
 static const char *const stmt_sql[ST__COUNT] = {
-    [ST_PUT_BLOCK] = "INSERT INTO block(first_seq, last_seq, batch,"
-                     " versions, records) VALUES(?,?,?,?,?)",
+    [ST_PUT_BLOCK] = "INSERT INTO block(batch, first_seq, last_seq,"
+                     " first_line, last_line, versions, records)"
+                     " VALUES(?,?,?,?,?,?,?)",
     [ST_PUT_REFUSAL] = "INSERT OR REPLACE INTO refusal(batch, line, field,"
                        " reason, record) VALUES(?,?,?,?,?)",
     [ST_OPEN_BATCH] = "INSERT INTO batch(source, started) VALUES(?,?)",
@@ -83,7 +83,8 @@ static const char *const stmt_sql[ST__COUNT] = {
     [ST_PUT_UNIT_LIST] =
         "INSERT OR REPLACE INTO unit_list(name, content) VALUES(?,?)",
     [ST_PUT_SNAPSHOT] = "INSERT INTO snapshot_chunk(chunk, data) VALUES(?,?)",
-    [ST_LAST_SEQ] = "SELECT coalesce(max(last_seq), 0) FROM block",
+    [ST_LAST_SEQ] = "SELECT coalesce((SELECT last_seq FROM block"
+                    " ORDER BY id DESC LIMIT 1), 0)",
 };
 
 struct sqlite_store {
@@ -97,12 +98,13 @@ struct sqlite_store {
     pthread_mutex_t ckpt_mu;
     pthread_cond_t ckpt_cv;
     bool ckpt_started, ckpt_wanted, ckpt_stop;
-    /* The open block: the versions stored since begin() (all of one
-     * batch), numbered from first_seq; committed blocks end at last_seq. */
+    /* The open block: the versions and lines stored since begin() (all of
+     * one batch), versions numbered after last_seq, the last committed. */
     struct vpack_buf versions;
-    char *records;
-    size_t nrecords, records_cap;
     size_t nversions;
+    unsigned char *records;
+    size_t nrecords, records_cap;
+    uint64_t first_line, last_line; /* 0: no lines yet */
     int64_t batch;
     int64_t last_seq;
     ZSTD_CCtx *zc;
@@ -170,47 +172,48 @@ static void forget_block(struct sqlite_store *ss)
     ss->versions.len = 0;
     ss->nrecords = 0;
     ss->nversions = 0;
+    ss->first_line = ss->last_line = 0;
 }
 
-/* Compresses n bytes into ss->zbuf at offset at; returns the compressed
- * size, 0 on failure (with ss->error set). */
-static size_t compress(struct sqlite_store *ss, size_t at, const void *src,
-                       size_t n)
-{
-    size_t bound = ZSTD_compressBound(n);
-    ss->zbuf = xgrow(ss->zbuf, &ss->zbuf_cap, at + bound, 1);
-    size_t z = ZSTD_compressCCtx(ss->zc, (char *)ss->zbuf + at, bound, src, n,
-                                 RECORD_ZSTD_LEVEL);
-    if (ZSTD_isError(z)) {
-        snprintf(ss->error, sizeof ss->error, "compressing: %s",
-                 ZSTD_getErrorName(z));
-        return 0;
-    }
-    return z;
-}
-
-/* Inserts the open block's row, if it has versions: both frames are laid
- * out in ss->zbuf, the versions then the records. */
+/* Inserts the open block's row, if it holds anything. */
 static enum chiso_err put_block(struct sqlite_store *ss)
 {
-    if (ss->nversions == 0)
+    if (ss->nversions == 0 && ss->nrecords == 0)
         return CHISO_OK;
-    int64_t last = ss->last_seq + (int64_t)ss->nversions;
-    size_t zv = compress(ss, 0, ss->versions.data, ss->versions.len);
-    size_t zr = zv ? compress(ss, zv, ss->records, ss->nrecords) : 0;
-    if (zr == 0)
+    size_t bound = ZSTD_compressBound(ss->versions.len);
+    ss->zbuf = xgrow(ss->zbuf, &ss->zbuf_cap, bound, 1);
+    size_t zv = ZSTD_compressCCtx(ss->zc, ss->zbuf, bound, ss->versions.data,
+                                  ss->versions.len, VERSIONS_ZSTD_LEVEL);
+    if (ZSTD_isError(zv)) {
+        snprintf(ss->error, sizeof ss->error, "compressing: %s",
+                 ZSTD_getErrorName(zv));
         return CHISO_ESTORE;
+    }
+    int64_t last = ss->last_seq + (int64_t)ss->nversions;
     sqlite3_stmt *st = ss->st[ST_PUT_BLOCK];
-    sqlite3_bind_int64(st, 1, ss->last_seq + 1);
-    sqlite3_bind_int64(st, 2, last);
-    sqlite3_bind_int64(st, 3, ss->batch);
-    sqlite3_bind_blob64(st, 4, ss->zbuf, zv, SQLITE_STATIC);
-    sqlite3_bind_blob64(st, 5, (char *)ss->zbuf + zv, zr, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 1, ss->batch);
+    sqlite3_bind_int64(st, 2, ss->last_seq + 1);
+    sqlite3_bind_int64(st, 3, last);
+    sqlite3_bind_int64(st, 4, (sqlite3_int64)ss->first_line);
+    sqlite3_bind_int64(st, 5, (sqlite3_int64)ss->last_line);
+    sqlite3_bind_blob64(st, 6, ss->zbuf, zv, SQLITE_STATIC);
+    sqlite3_bind_blob64(st, 7, ss->records ? (void *)ss->records : (void *)"",
+                        ss->nrecords, SQLITE_STATIC);
     enum chiso_err rc = step_done(ss, ST_PUT_BLOCK, "storing versions");
     if (rc == CHISO_OK) {
         ss->last_seq = last;
         forget_block(ss);
     }
+    return rc;
+}
+
+/* A block holds one batch's versions and lines: another batch's closes it. */
+static enum chiso_err switch_batch(struct sqlite_store *ss, int64_t batch)
+{
+    enum chiso_err rc = CHISO_OK;
+    if ((ss->nversions > 0 || ss->nrecords > 0) && batch != ss->batch)
+        rc = put_block(ss);
+    ss->batch = batch;
     return rc;
 }
 
@@ -242,15 +245,28 @@ static enum chiso_err sq_commit(struct store *s)
     enum chiso_err rc = put_block(ss);
     if (rc == CHISO_OK)
         rc = exec(ss, "COMMIT");
-    if (rc == CHISO_OK) {
-        if (ss->ckpt_started) {
-            pthread_mutex_lock(&ss->ckpt_mu);
-            ss->ckpt_wanted = true;
-            pthread_cond_signal(&ss->ckpt_cv);
-            pthread_mutex_unlock(&ss->ckpt_mu);
-        }
-    }
     return rc;
+}
+
+/* WAL pages after which a commit wakes the checkpointer: 4 MiB. After every
+ * commit, the checkpoint's writes and fsync of the database file competed
+ * with the next small commit's fsync of the WAL (a durable batch of 1,000
+ * records: p99 ~2x its median). */
+#define CKPT_PAGES 1024
+
+/* SQLite calls this after each commit with the pages now in the WAL. */
+static int wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
+{
+    (void)db;
+    (void)name;
+    struct sqlite_store *ss = arg;
+    if (pages >= CKPT_PAGES) {
+        pthread_mutex_lock(&ss->ckpt_mu);
+        ss->ckpt_wanted = true;
+        pthread_cond_signal(&ss->ckpt_cv);
+        pthread_mutex_unlock(&ss->ckpt_mu);
+    }
+    return SQLITE_OK;
 }
 
 /* Copies committed WAL frames into the database file when asked (after a
@@ -294,12 +310,14 @@ static void start_checkpointer(struct sqlite_store *ss, const char *path)
     }
     ss->ckpt_started = true;
     exec(ss, "PRAGMA wal_autocheckpoint=0");
+    sqlite3_wal_hook(ss->db, wal_hook, ss);
 }
 
 static void stop_checkpointer(struct sqlite_store *ss)
 {
     if (!ss->ckpt_started)
         return;
+    sqlite3_wal_hook(ss->db, NULL, NULL);
     pthread_mutex_lock(&ss->ckpt_mu);
     ss->ckpt_stop = true;
     pthread_cond_signal(&ss->ckpt_cv);
@@ -323,13 +341,9 @@ static enum chiso_err sq_put_dossier(struct store *s,
                                      const struct store_dossier *d)
 {
     struct sqlite_store *ss = from(s);
-    /* A block holds one batch's versions. */
-    if (ss->nversions > 0 && d->batch != ss->batch) {
-        enum chiso_err rc = put_block(ss);
-        if (rc != CHISO_OK)
-            return rc;
-    }
-    ss->batch = d->batch;
+    enum chiso_err rc = switch_batch(ss, d->batch);
+    if (rc != CHISO_OK)
+        return rc;
     struct vpack_version v = {
         .code = d->code,
         .code_len = d->code_len,
@@ -340,12 +354,23 @@ static enum chiso_err sq_put_dossier(struct store *s,
     };
     vpack_put(&ss->versions, &v);
     ss->nversions++;
-    ss->records = xgrow(ss->records, &ss->records_cap,
-                        ss->nrecords + d->record_len + 1, 1);
-    if (ss->nrecords > 0)
-        ss->records[ss->nrecords++] = '\n';
-    memcpy(ss->records + ss->nrecords, d->record, d->record_len);
-    ss->nrecords += d->record_len;
+    return CHISO_OK;
+}
+
+static enum chiso_err sq_put_records(struct store *s, int64_t batch,
+                                     uint64_t first_line, uint64_t last_line,
+                                     const void *frames, size_t len)
+{
+    struct sqlite_store *ss = from(s);
+    enum chiso_err rc = switch_batch(ss, batch);
+    if (rc != CHISO_OK)
+        return rc;
+    ss->records = xgrow(ss->records, &ss->records_cap, ss->nrecords + len, 1);
+    memcpy(ss->records + ss->nrecords, frames, len);
+    ss->nrecords += len;
+    if (ss->first_line == 0)
+        ss->first_line = first_line;
+    ss->last_line = last_line;
     return CHISO_OK;
 }
 
@@ -510,7 +535,7 @@ static enum chiso_err sq_scan_dossiers(struct store *s, int64_t after_seq,
     struct version_scan vs = {from(s), after_seq, fn, ctx, NULL, 0};
     enum chiso_err rc = scan(from(s),
                              "SELECT first_seq, last_seq, batch, versions"
-                             " FROM block WHERE last_seq > ? ORDER BY first_seq",
+                             " FROM block WHERE last_seq > ? ORDER BY id",
                              after_seq, block_row, &vs, "reading dossiers");
     free(vs.buf);
     return rc;
@@ -619,6 +644,7 @@ static const struct store_ops sqlite_ops = {
     .commit = sq_commit,
     .rollback = sq_rollback,
     .put_dossier = sq_put_dossier,
+    .put_records = sq_put_records,
     .put_refusal = sq_put_refusal,
     .open_batch = sq_open_batch,
     .update_batch = sq_update_batch,

@@ -1,0 +1,69 @@
+/*
+ * frames.c — zstd frames of input lines, one compression context a thread.
+ */
+#include "engine/frames.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zstd.h>
+
+#include "core/mem.h"
+
+#define FRAME_LEVEL 1
+
+static _Thread_local ZSTD_CCtx *tl_cctx;
+static _Thread_local struct frame_buf tl_scratch;
+
+struct frame_buf *frame_scratch(void)
+{
+    return &tl_scratch;
+}
+
+static ZSTD_CCtx *cctx(void)
+{
+    if (tl_cctx == NULL) {
+        tl_cctx = ZSTD_createCCtx();
+        if (tl_cctx == NULL) {
+            fprintf(stderr, "chiso: zstd: out of memory\n");
+            abort();
+        }
+    }
+    return tl_cctx;
+}
+
+void frame_text(struct frame_buf *out, const void *text, size_t n)
+{
+    size_t bound = ZSTD_compressBound(n);
+    out->data = xgrow(out->data, &out->cap, out->len + bound, 1);
+    size_t z = ZSTD_compressCCtx(cctx(), out->data + out->len, bound, text, n,
+                                 FRAME_LEVEL);
+    if (ZSTD_isError(z)) {
+        /* Only a too-small destination fails at level 1, and the bound
+         * rules that out: a broken invariant. */
+        fprintf(stderr, "chiso: zstd: %s\n", ZSTD_getErrorName(z));
+        abort();
+    }
+    out->len += z;
+}
+
+void frame_join(struct frame_buf *text, const char *line, size_t len)
+{
+    text->data = xgrow(text->data, &text->cap, text->len + len + 1, 1);
+    memcpy(text->data + text->len, line, len);
+    text->len += len;
+    text->data[text->len++] = '\n';
+}
+
+void frame_buf_free(struct frame_buf *b)
+{
+    free(b->data);
+    *b = (struct frame_buf){0};
+}
+
+void frame_thread_done(void)
+{
+    ZSTD_freeCCtx(tl_cctx);
+    tl_cctx = NULL;
+    frame_buf_free(&tl_scratch);
+}
