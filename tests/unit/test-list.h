@@ -81,6 +81,13 @@ TEST_ENTRY(dtable_pack_extremes)
 TEST_ENTRY(dtable_pop)
 TEST_ENTRY(dtable_pop_interleaved)
 
+/* core/test_vpack.c */
+TEST_ENTRY(vpack_round_trip_extremes)
+TEST_ENTRY(vpack_many_versions)
+TEST_ENTRY(vpack_format_by_hand)
+TEST_ENTRY(vpack_truncations)
+TEST_ENTRY(vpack_damaged_fields)
+
 /* core/test_state.c */
 TEST_ENTRY(state_apply_and_sum)
 TEST_ENTRY(state_correction_moves_unit)
