@@ -3,6 +3,7 @@
  */
 #include "core/vpack.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -35,6 +36,9 @@ static unsigned char *put_varint(unsigned char *p, uint64_t v)
 
 void vpack_put(struct vpack_buf *b, const struct vpack_version *v)
 {
+    /* vpack_next refuses anything else: a caller's bug, not input. */
+    assert(v->code_len >= 1 && v->code_len <= CHISO_MAX_CODE_BYTES);
+    assert(v->unit_len >= 1 && v->unit_len <= CHISO_MAX_CODE_BYTES);
     b->data = xgrow(b->data, &b->cap, b->len + VPACK_MAX_BYTES, 1);
     unsigned char *p = b->data + b->len;
     *p++ = (unsigned char)v->code_len;
@@ -55,10 +59,12 @@ void vpack_put(struct vpack_buf *b, const struct vpack_version *v)
     b->len = (size_t)(p - b->data);
 }
 
-/* The decoder's cursor; fails once, remembering where. */
+/* The decoder's cursor; fails once, remembering where the field that was
+ * wrong begins. */
 struct cursor {
     const unsigned char *data;
     size_t len, pos;
+    size_t field; /* where the field being read begins */
     const char *bad; /* what was wrong, NULL while fine */
     size_t bad_at;
 };
@@ -67,14 +73,16 @@ static void bad(struct cursor *c, const char *what)
 {
     if (c->bad == NULL) {
         c->bad = what;
-        c->bad_at = c->pos;
+        c->bad_at = c->field;
     }
 }
 
+/* A varint has at most 10 bytes; the 10th holds bit 63 only. */
 static uint64_t get_varint(struct cursor *c)
 {
+    c->field = c->pos;
     uint64_t v = 0;
-    for (unsigned shift = 0; shift < 64; shift += 7) {
+    for (unsigned shift = 0;; shift += 7) {
         if (c->pos >= c->len) {
             bad(c, "truncated number");
             return 0;
@@ -88,8 +96,6 @@ static uint64_t get_varint(struct cursor *c)
         if ((byte & 0x80) == 0)
             return v;
     }
-    bad(c, "number too long");
-    return 0;
 }
 
 static int32_t get_int32(struct cursor *c)
@@ -104,6 +110,7 @@ static int32_t get_int32(struct cursor *c)
 
 static const char *get_bytes(struct cursor *c, size_t *n)
 {
+    c->field = c->pos;
     if (c->pos >= c->len) {
         bad(c, "truncated code");
         *n = 0;
@@ -124,11 +131,11 @@ enum chiso_err vpack_next(const unsigned char *data, size_t len, size_t *pos,
                           struct vpack_version *v, char *detail,
                           size_t detail_size)
 {
-    struct cursor c = {data, len, *pos, NULL, 0};
-    *v = (struct vpack_version){0};
-    v->code = get_bytes(&c, &v->code_len);
-    v->unit = get_bytes(&c, &v->unit_len);
-    struct fact *f = &v->fact;
+    struct cursor c = {data, len, *pos, *pos, NULL, 0};
+    struct vpack_version out = {0};
+    out.code = get_bytes(&c, &out.code_len);
+    out.unit = get_bytes(&c, &out.unit_len);
+    struct fact *f = &out.fact;
     uint64_t flags = get_varint(&c);
     if (flags > UINT32_MAX)
         bad(&c, "measure bits out of range");
@@ -139,11 +146,12 @@ enum chiso_err vpack_next(const unsigned char *data, size_t len, size_t *pos,
     f->first_seen = unzigzag(get_varint(&c));
     f->fee = unzigzag(get_varint(&c));
     f->proc = unzigzag(get_varint(&c));
-    v->line = get_varint(&c);
+    out.line = get_varint(&c);
     if (c.bad != NULL)
         return err_set(detail, detail_size, CHISO_EINVAL,
                        "packed version at byte %zu: %s at byte %zu", *pos,
                        c.bad, c.bad_at);
+    *v = out;
     *pos = c.pos;
     return CHISO_OK;
 }

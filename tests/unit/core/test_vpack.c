@@ -420,10 +420,11 @@ TEST(vpack_damaged_fields)
             5, 'A', 'B', 'C');
     REFUSED("unit longer than the input", "truncated code",
             1, 'A', 0xff, 'B', 0, 0, 0, 0, 0, 0, 0, 0);
-    /* one byte short, where the bytes of the code would start */
-    REFUSED("code one byte longer than the input", "truncated code at byte 1",
+    /* one byte short: the offset is where the field (its length byte)
+     * begins */
+    REFUSED("code one byte longer than the input", "truncated code at byte 0",
             3, 'A', 'B');
-    REFUSED("unit one byte longer than the input", "truncated code at byte 3",
+    REFUSED("unit one byte longer than the input", "truncated code at byte 2",
             1, 'A', 2, 'B');
 
     /* Varints: version as 11 continuation bytes and an end byte; 10 bytes
