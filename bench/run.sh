@@ -98,7 +98,7 @@ CHISO=$R/chiso
 # shellcheck disable=SC2046 # pkg-config's flags are meant to split
 cc -O2 -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -I"$ROOT/src" -I"$ROOT/build/gen" \
     -o "$R/fresh" "$HERE/fresh.c" "$R/libchiso.a" \
-    $(pkg-config --cflags --libs sqlite3 jansson libsodium) -lm -lpthread ||
+    $(pkg-config --cflags --libs sqlite3 jansson libsodium libzstd) -lm -lpthread ||
     die "cannot build bench/fresh.c with build/libchiso.a"
 
 # timed NAME COMMAND...: runs COMMAND, its standard output in $R/NAME.out and

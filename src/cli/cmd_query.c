@@ -180,6 +180,8 @@ int cmd_measures(int argc, char **argv)
     for (int m = 0; m < MEASURE__COUNT; m++)
         headers[3 + m] = measure_name((enum measure)m);
     struct out_table *t = out_table_new(headers, 3 + MEASURE__COUNT);
+    if (fmt == OUT_CSV)
+        out_table_stream_csv(t, stdout);
     const struct unit_registry *reg = chiso_units(c);
     for (int32_t day = p.from; day <= p.to;) {
         struct vt_period part = by < 0 ? p : vt_period_part(&p, by, day);

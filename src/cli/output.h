@@ -36,4 +36,9 @@ void out_null(struct out_table *t);
 
 void out_print(const struct out_table *t, FILE *f, enum out_format fmt);
 
+/* Makes t write CSV to f at once (the header now, each cell as it is
+ * added) instead of keeping its cells: a year of measures by month for
+ * every unit is 40,000 rows of 24 cells. out_print then writes nothing. */
+void out_table_stream_csv(struct out_table *t, FILE *f);
+
 #endif
