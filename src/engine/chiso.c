@@ -29,7 +29,7 @@ struct chiso {
     struct store *store;
     struct writer *writer; /* store writes of load sessions */
     struct prep_pool *prep; /* parsing threads; NULL until first used */
-    struct prep_batch prep_batches[2];
+    struct prep_batch prep_batches[CHISO_PREP_BATCHES];
     struct unit_registry *units;
     struct catalogue *catalogue;
     struct state *state;
@@ -354,8 +354,8 @@ void chiso_close(struct chiso *c)
     record_thread_done();
     frame_thread_done();
     prep_pool_destroy(c->prep);
-    prep_batch_free(&c->prep_batches[0]);
-    prep_batch_free(&c->prep_batches[1]);
+    for (int i = 0; i < CHISO_PREP_BATCHES; i++)
+        prep_batch_free(&c->prep_batches[i]);
     writer_destroy(c->writer);
     if (c->store != NULL)
         c->store->ops->close(c->store);

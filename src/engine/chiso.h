@@ -62,9 +62,10 @@ struct writer *chiso_writer(struct chiso *c);
  * the caller's, started on first use. */
 struct prep_pool *chiso_prep(struct chiso *c);
 
-/* Two batch buffers for the pool, kept between load sessions (one session
- * at a time uses them): allocating their arrays afresh cost a small
- * durable batch a fifth of its time in page faults. i is 0 or 1. */
+/* Batch buffers for the pool, kept between load sessions (one session at a
+ * time uses them): allocating their arrays afresh cost a small durable
+ * batch a fifth of its time in page faults. 0 <= i < CHISO_PREP_BATCHES. */
+#define CHISO_PREP_BATCHES 3
 struct prep_batch *chiso_prep_batch(struct chiso *c, int i);
 const struct catalogue *chiso_catalogue(const struct chiso *c);
 struct state *chiso_state(struct chiso *c);

@@ -16,7 +16,7 @@
 
 #include "core/mem.h"
 
-#define MAX_BATCHES 2
+#define MAX_BATCHES 4
 #define MAX_THREADS 64u
 
 struct prep_pool {
