@@ -281,7 +281,7 @@ def main():
               "SQLite's page cache are still filling up toward their bounds; the estimate by "
               "parts is the better guide."))
     w(f"- **Load time**: ≈ {a_t:.1f} s + {b_t * 1e6:.2f} s per million lines "
-      f"({1 / b_t:,.0f} lines/s at the margin; chiso's load parses and applies on one core while a second thread writes the store) → "
+      f"({1 / b_t:,.0f} lines/s at the margin; chiso's load parses and compresses on every core, applies in order on one, and writes the store from another thread) → "
       f"**{(a_t + b_t * t_lines) / 60:.0f} min** for 100 M dossiers at this data's {lpd:.2f} "
       f"lines per dossier ({t_lines / 1e6:.0f} M lines), **{(a_t + b_t * DESIGN_RECORDS) / 60:.0f} "
       "min** for 500 M records. The design point's peak of 10,000 records/s is "
@@ -297,7 +297,7 @@ def main():
          "(the SQLite B-trees outgrow the page cache; the dossier table's index grows)."))
     w(f"- The database file grows by about "
       f"{(float(g('chiso.db_bytes')) - float(g(f'growth.{sizes[0]}.db_bytes'))) / (main_n - sizes[0]):,.0f}"
-      " B per dossier (every accepted version's record text and facts — the store is append-only, an audit trail — and the snapshot of the dossier table): "
+      " B per dossier (every received line, zstd-compressed, and every accepted version's packed facts — the store is append-only, an audit trail — and the compressed snapshot of the dossier table and counters): "
       f"about {(float(g('chiso.db_bytes')) - float(g(f'growth.{sizes[0]}.db_bytes'))) / (main_n - sizes[0]) * DESIGN_DOSSIERS / 2**30:,.0f} GiB at 100 M dossiers.")
     w("")
 
@@ -325,12 +325,12 @@ def main():
     w(f"""- Data: `chiso demo --no-load --out bulk-N.ndjson --dossiers N --seed {g('seed')}`;
   `bench/gen_batches.py --bulk bulk-{main_n}.ndjson --batches {g('batches')} --lines {g('batch_lines')} --seed {g('seed')}`.
 - chiso bulk: `chiso load --db chiso.db --quiet --arrived-at 20260101000000 bulk.ndjson`
-  (durable: WAL, `synchronous=FULL`, a commit every 16,384 lines and at the end, written by a second thread), then
+  (durable: WAL, `synchronous=FULL`, a commit every ~16,384 lines and at the end, written by a second thread; lines parsed and compressed by a thread per core), then
   `chiso measures --db chiso.db --period 2025 --by month --rollup --format csv` (a new process:
   re-opens the database and rebuilds the live state from it). Bulk time = the sum of both wall
   times; peak RSS from GNU time (`%M`, the "Maximum resident set size" of `time -v`).
 - chiso freshness: `bench/fresh.c` linked with `build/libchiso.a`: `chiso_open` once, then per
-  batch `ingest_begin` / `ingest_line` × lines / `ingest_finish` (one durable commit) /
+  batch `ingest_begin` / `ingest_buffer` (the batch's lines parsed on every core, applied in order) / `ingest_finish` (one durable commit) /
   `chiso_rank(toan_trinh, UNIT_PROVINCE, UNIT_ROOT, 2025-12)`.
 - DuckDB (`bench/peer_duckdb.mjs`, `@duckdb/node-api`; threads = {g('duckdb.threads')}, its
   default, the cores): `read_json(..., format='newline_delimited', records=false,
