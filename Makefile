@@ -9,7 +9,7 @@
 #   make bench      the benchmark (bench/run.sh), bench-quick a small one
 
 CC      ?= cc
-PKGS    := sqlite3 jansson libsodium libzstd
+PKGS    := sqlite3 jansson libsodium libzstd libmicrohttpd
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -27,9 +27,10 @@ endif
 CORE_SRC  := $(sort $(wildcard src/core/*.c))
 STORE_SRC := $(sort $(wildcard src/store/*.c))
 ENGINE_SRC:= $(sort $(wildcard src/engine/*.c))
-CLI_SRC   := $(sort $(wildcard src/cli/*.c))
+CLI_SRC   := $(sort $(wildcard src/cli/*.c src/server/*.c))
 LIB_SRC   := $(CORE_SRC) $(STORE_SRC) $(ENGINE_SRC)
-DATA      := $(sort $(wildcard data/*.csv)) data/indicators.conf
+DATA      := $(sort $(wildcard data/*.csv)) data/indicators.conf \
+             data/openapi.json
 
 LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/embedded.o
 CLI_OBJ   := $(CLI_SRC:%.c=$(BUILD)/%.o)

@@ -3,7 +3,7 @@
 # apt-get; otherwise it prints the exact command to run.
 set -eu
 PKGS="build-essential pkg-config clang libsqlite3-dev sqlite3 libjansson-dev
-libsodium-dev libzstd-dev python3"
+libsodium-dev libzstd-dev libmicrohttpd-dev python3"
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||

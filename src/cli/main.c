@@ -20,6 +20,8 @@ static const struct command {
     {"demo", cmd_demo, "generate and load a realistic demo year"},
     {"init", cmd_init, "create a database (optionally with your unit lists)"},
     {"info", cmd_info, "what a database holds and its live memory"},
+    {"serve", cmd_serve, "serve the HTTP JSON API and live stream"},
+    {"token", cmd_token, "create, list and revoke API tokens"},
 };
 
 static void usage(FILE *f)

@@ -23,6 +23,7 @@ struct state {
     struct agg *agg;
     struct undo *log;
     size_t nlog, log_cap;
+    struct fact last_replaced;
 };
 
 struct state *state_create(const struct unit_registry *units,
@@ -100,6 +101,7 @@ enum chiso_err state_apply_input(struct state *st, const struct state_input *in,
         agg_replace_fact(st->agg, &old, &f);
     dtable_set(st->table, slot, &f);
     log_push(st, (struct undo){.slot = slot, .old = old});
+    st->last_replaced = old;
     *outcome = STATE_REPLACED;
     *applied = f;
     return CHISO_OK;
@@ -142,6 +144,11 @@ void state_undo(struct state *st)
             dtable_set(st->table, u->slot, &u->old);
         }
     }
+}
+
+const struct fact *state_last_replaced(const struct state *st)
+{
+    return &st->last_replaced;
 }
 
 const struct dtable *state_table(const struct state *st)

@@ -69,6 +69,9 @@ enum chiso_err state_apply_input(struct state *st, const struct state_input *in,
                                  enum state_outcome *outcome,
                                  struct fact *applied);
 
+/* The fact the last STATE_REPLACED outcome replaced. */
+const struct fact *state_last_replaced(const struct state *st);
+
 /* Puts back a stored version when rebuilding from the store, replacing the
  * dossier's earlier version if there is one (versions come oldest first);
  * not logged. CHISO_ELIMIT when the table is full. */

@@ -16,6 +16,7 @@
 #include "core/mem.h"
 #include "core/state.h"
 #include "core/unit.h"
+#include "core/vtime.h"
 #include "engine/chiso.h"
 #include "engine/fileio.h"
 #include "engine/frames.h"
@@ -49,15 +50,91 @@ struct ingest {
     struct ingest_refusal *refusals;
     size_t nrefusals, refusals_cap;
     bool failed;
+    char *actor;
+    uint32_t scope;
+    bool keep; /* ingest_keep_outcomes */
+    unsigned char *outcomes;
+    size_t noutcomes, outcomes_cap;
+    struct ingest_touch *touched; /* a set: open addressing, 0 = empty */
+    size_t ntouched, touched_cap;
 };
+
+/* The touched set's key: unit + 1 (never 0) and month. */
+static uint64_t touch_key(uint32_t unit, int32_t month)
+{
+    return (uint64_t)(unit + 1) << 32 | (uint32_t)month;
+}
+
+static void touch_put(struct ingest *in, uint32_t unit, int32_t month)
+{
+    if ((in->ntouched + 1) * 2 > in->touched_cap) {
+        size_t cap = in->touched_cap ? in->touched_cap * 2 : 64;
+        struct ingest_touch *t = xcalloc(cap, sizeof *t);
+        for (size_t i = 0; i < in->touched_cap; i++) {
+            struct ingest_touch e = in->touched[i];
+            if (e.unit == 0)
+                continue;
+            size_t h = (size_t)(touch_key(e.unit - 1, e.month) *
+                                0x9e3779b97f4a7c15u >> 20) & (cap - 1);
+            while (t[h].unit != 0)
+                h = (h + 1) & (cap - 1);
+            t[h] = e;
+        }
+        free(in->touched);
+        in->touched = t;
+        in->touched_cap = cap;
+    }
+    size_t mask = in->touched_cap - 1;
+    size_t h = (size_t)(touch_key(unit, month) * 0x9e3779b97f4a7c15u >> 20) &
+               mask;
+    for (; in->touched[h].unit != 0; h = (h + 1) & mask)
+        if (in->touched[h].unit == unit + 1 && in->touched[h].month == month)
+            return;
+    in->touched[h] = (struct ingest_touch){unit + 1, month};
+    in->ntouched++;
+}
+
+/* Marks the months a fact counts in. */
+static void touch_fact(struct ingest *in, const struct fact *f)
+{
+    if (f->flags == 0)
+        return;
+    touch_put(in, f->unit, vt_month_of(f->recv_day));
+    if (f->end_day != f->recv_day)
+        touch_put(in, f->unit, vt_month_of(f->end_day));
+}
+
+static void outcome(struct ingest *in, enum ingest_outcome o)
+{
+    if (!in->keep)
+        return;
+    in->outcomes = xgrow(in->outcomes, &in->outcomes_cap, in->noutcomes + 1,
+                         1);
+    in->outcomes[in->noutcomes++] = (unsigned char)o;
+}
+
+void ingest_set_actor(struct ingest *in, const char *actor, uint32_t scope)
+{
+    free(in->actor);
+    in->actor = xstrdup(actor);
+    in->batch.actor = in->actor;
+    in->scope = scope;
+    in->batch.scope = unit_at(chiso_units(in->c), scope)->code;
+}
+
+void ingest_keep_outcomes(struct ingest *in)
+{
+    in->keep = true;
+}
 
 void ingest_report_free(struct ingest_report *r)
 {
     if (r == NULL)
         return;
     free(r->refusals);
-    r->refusals = NULL;
-    r->nrefusals = 0;
+    free(r->outcomes);
+    free(r->touched);
+    *r = (struct ingest_report){0};
 }
 
 static void batch_counts(struct ingest *in)
@@ -133,6 +210,9 @@ enum chiso_err ingest_begin(struct chiso *c, const char *source,
     in->source = xstrdup(source);
     in->batch.source = in->source;
     in->batch.started = time(NULL);
+    in->scope = UNIT_ROOT;
+    in->batch.actor = "cli";
+    in->batch.scope = unit_at(chiso_units(c), UNIT_ROOT)->code;
     (void)detail;
     (void)detail_size;
     in->w = chiso_writer(c);
@@ -146,7 +226,8 @@ static enum chiso_err refuse(struct ingest *in, const struct record_error *why,
                              const char *line, size_t len)
 {
     in->counts.refused++;
-    if (in->nrefusals < CHISO_MAX_REPORTED_REFUSALS) {
+    outcome(in, INGEST_REFUSED);
+    if (in->keep || in->nrefusals < CHISO_MAX_REPORTED_REFUSALS) {
         in->refusals = xgrow(in->refusals, &in->refusals_cap,
                              in->nrefusals + 1, sizeof *in->refusals);
         in->refusals[in->nrefusals++] =
@@ -169,6 +250,7 @@ static void take(struct ingest *in, const struct prep_item *it,
     switch (it->kind) {
     case PREP_BLANK:
         in->counts.blank++;
+        outcome(in, INGEST_BLANK);
         return;
     case PREP_TOO_LONG:
         other.field[0] = '\0';
@@ -185,27 +267,45 @@ static void take(struct ingest *in, const struct prep_item *it,
         break;
     }
     in->chunk_lines++;
-    enum state_outcome outcome;
+    const struct unit_registry *units = chiso_units(in->c);
+    if (in->scope != UNIT_ROOT &&
+        !unit_is_within(units, it->in.fact.unit, in->scope)) {
+        snprintf(other.field, sizeof other.field, "MaDonVi");
+        snprintf(other.reason, sizeof other.reason,
+                 "unit %s is outside %s, the unit this writer may write for",
+                 unit_at(units, it->in.fact.unit)->code,
+                 unit_at(units, in->scope)->code);
+        refuse(in, &other, it->line, it->len);
+        return;
+    }
+    enum state_outcome result;
     struct fact f;
-    if (state_apply_input(chiso_state(in->c), &it->in, &outcome, &f) ==
-        CHISO_ELIMIT) {
+    struct state *st = chiso_state(in->c);
+    if (state_apply_input(st, &it->in, &result, &f) == CHISO_ELIMIT) {
         snprintf(other.field, sizeof other.field, "MaHoSo");
         snprintf(other.reason, sizeof other.reason,
                  "the dossier table is full");
         refuse(in, &other, it->line, it->len);
         return;
     }
-    switch (outcome) {
+    switch (result) {
     case STATE_STALE:
         in->counts.stale++;
+        outcome(in, INGEST_STALE);
         return;
     case STATE_ACCEPTED:
         in->counts.accepted++;
+        outcome(in, INGEST_ACCEPTED);
         break;
     case STATE_REPLACED:
         in->counts.replaced++;
+        outcome(in, INGEST_REPLACED);
+        if (in->keep)
+            touch_fact(in, state_last_replaced(st));
         break;
     }
+    if (in->keep)
+        touch_fact(in, &f);
     struct store_dossier d = {
         .code = code,
         .code_len = it->code_len,
@@ -348,8 +448,25 @@ enum chiso_err ingest_finish(struct ingest *in, struct ingest_report *report,
             .nrefusals = in->committed_refusals,
         };
         in->refusals = NULL;
+        if (in->keep && rc == CHISO_OK) {
+            report->outcomes = in->outcomes;
+            report->noutcomes = in->noutcomes;
+            in->outcomes = NULL;
+            /* The set, compacted, with unit indexes back to themselves. */
+            size_t k = 0;
+            for (size_t i = 0; i < in->touched_cap; i++)
+                if (in->touched[i].unit != 0)
+                    in->touched[k++] = (struct ingest_touch){
+                        in->touched[i].unit - 1, in->touched[i].month};
+            report->touched = in->touched;
+            report->ntouched = k;
+            in->touched = NULL;
+        }
     }
     free(in->refusals);
+    free(in->outcomes);
+    free(in->touched);
+    free(in->actor);
     free(in->source);
     frame_buf_free(&in->pending);
     free(in);

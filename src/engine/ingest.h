@@ -36,12 +36,33 @@ struct ingest_refusal {
     struct record_error why;
 };
 
-/* What a session reports: counts, and the first refusals (all are stored). */
+enum ingest_outcome {
+    INGEST_ACCEPTED,
+    INGEST_REPLACED,
+    INGEST_STALE,
+    INGEST_REFUSED,
+    INGEST_BLANK,
+};
+
+/* A unit and month whose counters a session changed (the unit that
+ * handles the dossier; its ancestors changed too). */
+struct ingest_touch {
+    uint32_t unit;
+    int32_t month;
+};
+
+/* What a session reports: counts, and the first refusals (all are stored);
+ * with ingest_keep_outcomes, every line's outcome, every refusal and the
+ * units and months changed. */
 struct ingest_report {
     int64_t batch;
     struct ingest_counts counts;
     struct ingest_refusal *refusals; /* owned by the report */
     size_t nrefusals;
+    unsigned char *outcomes; /* enum ingest_outcome per line, or NULL */
+    size_t noutcomes;
+    struct ingest_touch *touched;
+    size_t ntouched;
 };
 
 void ingest_report_free(struct ingest_report *r);
@@ -52,6 +73,16 @@ struct ingest;
 enum chiso_err ingest_begin(struct chiso *c, const char *source,
                             struct ingest **out, char *detail,
                             size_t detail_size);
+
+/* Who writes, for the audit ("cli", "token:<id>"), and the unit whose
+ * subtree they may write for: a record for a unit outside it is refused
+ * (field MaDonVi). Call before the first line; the default is ("cli",
+ * the national root). */
+void ingest_set_actor(struct ingest *in, const char *actor, uint32_t scope);
+
+/* Keeps every line's outcome, every refusal and the changed units and
+ * months for the report (for a batch answered line by line). */
+void ingest_keep_outcomes(struct ingest *in);
 
 /*
  * Takes the next line (len bytes, without newline) that arrived at

@@ -36,12 +36,30 @@ struct store_dossier {
     uint64_t line;
 };
 
+/* A load batch: also the audit record of a write (who, for which unit,
+ * what, when, how many records). */
 struct store_batch {
     int64_t id;
-    const char *source;
+    const char *source;        /* a file, or the HTTP request */
+    const char *actor;         /* "cli", or "token:<id>" */
+    const char *scope;         /* the unit code the writer may write for */
     int64_t started, finished; /* Unix seconds */
     uint64_t lines, accepted, replaced, stale, refused;
 };
+
+/* An API token: only a hash of its secret is kept. */
+#define STORE_TOKEN_HASH_BYTES 32
+struct store_token {
+    const char *id;        /* public part, 16 hex digits */
+    const char *unit_code; /* the unit it acts for */
+    const char *role;      /* "admin", "editor" or "viewer" */
+    const unsigned char *hash; /* STORE_TOKEN_HASH_BYTES */
+    const char *note;
+    int64_t created, revoked; /* Unix seconds; revoked 0: in force */
+};
+
+typedef enum chiso_err (*store_token_fn)(void *ctx, const struct store_token *t);
+typedef enum chiso_err (*store_batch_fn)(void *ctx, const struct store_batch *b);
 
 /* Called by scan_dossiers for each stored version, oldest first (a later
  * version of a code supersedes the earlier ones); returning an error stops
@@ -99,6 +117,14 @@ struct store_ops {
                                       void *ctx);
     enum chiso_err (*put_unit_list)(struct store *s, const char *name,
                                     const char *text, size_t len);
+    enum chiso_err (*put_token)(struct store *s, const struct store_token *t);
+    /* CHISO_ENOTFOUND when no token has that id. */
+    enum chiso_err (*revoke_token)(struct store *s, const char *id, int64_t at);
+    enum chiso_err (*scan_tokens)(struct store *s, store_token_fn fn, void *ctx);
+    /* Batches (the audit trail), newest first, at most limit, with an id
+     * below before (0: from the newest). */
+    enum chiso_err (*scan_batches)(struct store *s, int64_t before,
+                                   size_t limit, store_batch_fn fn, void *ctx);
     /* The last error's text, for people. */
     const char *(*last_error)(struct store *s);
 };

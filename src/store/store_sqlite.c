@@ -29,7 +29,7 @@
 #include "core/vpack.h"
 #include "store/store.h"
 
-#define SCHEMA_VERSION "4"
+#define SCHEMA_VERSION "5"
 
 /* The packed versions compress at level 1 too (engine/frames.h). */
 #define VERSIONS_ZSTD_LEVEL 1
@@ -46,8 +46,13 @@ static const char schema[] =
     "  versions BLOB NOT NULL, records BLOB NOT NULL);"
     "CREATE TABLE IF NOT EXISTS snapshot_chunk("
     "  chunk INTEGER PRIMARY KEY, data BLOB NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS token("
+    "  id TEXT PRIMARY KEY, unit TEXT NOT NULL, role TEXT NOT NULL,"
+    "  hash BLOB NOT NULL, note TEXT NOT NULL, created INTEGER NOT NULL,"
+    "  revoked INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;"
     "CREATE TABLE IF NOT EXISTS batch("
-    "  id INTEGER PRIMARY KEY, source TEXT NOT NULL, started INTEGER NOT NULL,"
+    "  id INTEGER PRIMARY KEY, source TEXT NOT NULL, actor TEXT NOT NULL,"
+    "  scope TEXT NOT NULL, started INTEGER NOT NULL,"
     "  finished INTEGER, lines INTEGER NOT NULL DEFAULT 0,"
     "  accepted INTEGER NOT NULL DEFAULT 0, replaced INTEGER NOT NULL DEFAULT 0,"
     "  stale INTEGER NOT NULL DEFAULT 0, refused INTEGER NOT NULL DEFAULT 0);"
@@ -75,7 +80,8 @@ static const char *const stmt_sql[ST__COUNT] = {
                      " VALUES(?,?,?,?,?,?,?)",
     [ST_PUT_REFUSAL] = "INSERT OR REPLACE INTO refusal(batch, line, field,"
                        " reason, record) VALUES(?,?,?,?,?)",
-    [ST_OPEN_BATCH] = "INSERT INTO batch(source, started) VALUES(?,?)",
+    [ST_OPEN_BATCH] = "INSERT INTO batch(source, actor, scope, started)"
+                      " VALUES(?,?,?,?)",
     [ST_UPDATE_BATCH] = "UPDATE batch SET finished=?, lines=?, accepted=?,"
                         " replaced=?, stale=?, refused=? WHERE id=?",
     [ST_GET_META] = "SELECT value FROM meta WHERE key=?",
@@ -395,7 +401,9 @@ static enum chiso_err sq_open_batch(struct store *s, struct store_batch *b)
     struct sqlite_store *ss = from(s);
     sqlite3_stmt *st = ss->st[ST_OPEN_BATCH];
     sqlite3_bind_text(st, 1, b->source, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, b->started);
+    sqlite3_bind_text(st, 2, b->actor ? b->actor : "cli", -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, b->scope ? b->scope : "VN", -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 4, b->started);
     enum chiso_err rc = step_done(ss, ST_OPEN_BATCH, "starting a batch");
     if (rc == CHISO_OK)
         b->id = sqlite3_last_insert_rowid(ss->db);
@@ -444,9 +452,12 @@ static enum chiso_err scan(struct sqlite_store *ss, const char *sql,
 struct scan_ctx {
     union {
         store_blob_fn blob;
+        store_token_fn token;
+        store_batch_fn batch;
         store_text_fn text;
     } fn;
     void *ctx;
+    size_t limit;            /* batches: rows still wanted */
     struct sqlite_store *ss; /* blobs: decompressed into buf */
     void *buf;
     size_t cap;
@@ -653,6 +664,106 @@ static enum chiso_err sq_put_unit_list(struct store *s, const char *name,
     return step_done(ss, ST_PUT_UNIT_LIST, "storing a unit list");
 }
 
+static enum chiso_err sq_put_token(struct store *s, const struct store_token *t)
+{
+    struct sqlite_store *ss = from(s);
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(ss->db,
+                           "INSERT INTO token(id, unit, role, hash, note, created)"
+                           " VALUES(?,?,?,?,?,?)",
+                           -1, &st, NULL) != SQLITE_OK)
+        return fail(ss, "storing a token");
+    sqlite3_bind_text(st, 1, t->id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, t->unit_code, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, t->role, -1, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 4, t->hash, STORE_TOKEN_HASH_BYTES, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, t->note ? t->note : "", -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 6, t->created);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? CHISO_OK : fail(ss, "storing a token");
+}
+
+static enum chiso_err sq_revoke_token(struct store *s, const char *id,
+                                      int64_t at)
+{
+    struct sqlite_store *ss = from(s);
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(ss->db,
+                           "UPDATE token SET revoked=? WHERE id=? AND revoked=0",
+                           -1, &st, NULL) != SQLITE_OK)
+        return fail(ss, "revoking a token");
+    sqlite3_bind_int64(st, 1, at);
+    sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return fail(ss, "revoking a token");
+    return sqlite3_changes(ss->db) == 1 ? CHISO_OK : CHISO_ENOTFOUND;
+}
+
+static enum chiso_err token_row(sqlite3_stmt *st, void *arg)
+{
+    struct scan_ctx *sc = arg;
+    if (sqlite3_column_bytes(st, 3) != STORE_TOKEN_HASH_BYTES)
+        return CHISO_OK; /* damaged: never matches */
+    struct store_token t = {
+        .id = (const char *)sqlite3_column_text(st, 0),
+        .unit_code = (const char *)sqlite3_column_text(st, 1),
+        .role = (const char *)sqlite3_column_text(st, 2),
+        .hash = sqlite3_column_blob(st, 3),
+        .note = (const char *)sqlite3_column_text(st, 4),
+        .created = sqlite3_column_int64(st, 5),
+        .revoked = sqlite3_column_int64(st, 6),
+    };
+    return sc->fn.token(sc->ctx, &t);
+}
+
+static enum chiso_err sq_scan_tokens(struct store *s, store_token_fn fn,
+                                     void *ctx)
+{
+    struct scan_ctx sc = {.fn.token = fn, .ctx = ctx};
+    return scan(from(s),
+                "SELECT id, unit, role, hash, note, created, revoked"
+                " FROM token ORDER BY created, id",
+                0, token_row, &sc, "reading tokens");
+}
+
+static enum chiso_err batch_row(sqlite3_stmt *st, void *arg)
+{
+    struct scan_ctx *sc = arg;
+    if (sc->limit == 0)
+        return CHISO_OK;
+    sc->limit--;
+    struct store_batch b = {
+        .id = sqlite3_column_int64(st, 0),
+        .source = (const char *)sqlite3_column_text(st, 1),
+        .actor = (const char *)sqlite3_column_text(st, 2),
+        .scope = (const char *)sqlite3_column_text(st, 3),
+        .started = sqlite3_column_int64(st, 4),
+        .finished = sqlite3_column_int64(st, 5),
+        .lines = (uint64_t)sqlite3_column_int64(st, 6),
+        .accepted = (uint64_t)sqlite3_column_int64(st, 7),
+        .replaced = (uint64_t)sqlite3_column_int64(st, 8),
+        .stale = (uint64_t)sqlite3_column_int64(st, 9),
+        .refused = (uint64_t)sqlite3_column_int64(st, 10),
+    };
+    return sc->fn.batch(sc->ctx, &b);
+}
+
+static enum chiso_err sq_scan_batches(struct store *s, int64_t before,
+                                      size_t limit, store_batch_fn fn,
+                                      void *ctx)
+{
+    struct scan_ctx sc = {.fn.batch = fn, .ctx = ctx, .limit = limit};
+    return scan(from(s),
+                "SELECT id, source, actor, scope, started,"
+                " coalesce(finished, 0), lines, accepted, replaced, stale,"
+                " refused FROM batch WHERE ?1 = 0 OR id < ?1"
+                " ORDER BY id DESC",
+                before, batch_row, &sc, "reading batches");
+}
+
 static const char *sq_last_error(struct store *s)
 {
     return from(s)->error;
@@ -677,6 +788,10 @@ static const struct store_ops sqlite_ops = {
     .set_meta = sq_set_meta,
     .scan_unit_lists = sq_scan_unit_lists,
     .put_unit_list = sq_put_unit_list,
+    .put_token = sq_put_token,
+    .revoke_token = sq_revoke_token,
+    .scan_tokens = sq_scan_tokens,
+    .scan_batches = sq_scan_batches,
     .last_error = sq_last_error,
 };
 

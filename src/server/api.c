@@ -1,0 +1,436 @@
+/*
+ * api.c — the JSON endpoints: units, indicators, values, rankings,
+ * measures, audit, and record batches.
+ */
+#include <microhttpd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/catalogue.h"
+#include "core/indicator.h"
+#include "core/limits.h"
+#include "core/measure.h"
+#include "core/mem.h"
+#include "core/rational.h"
+#include "core/unit.h"
+#include "core/vtime.h"
+#include "engine/chiso.h"
+#include "engine/ingest.h"
+#include "server/internal.h"
+#include "store/store.h"
+
+/* An exact rational as JSON: an integer when it is one, else a number
+ * (nearest double) — with the exact decimal text beside it where it
+ * matters (value_text). */
+static json_t *json_q(struct rational q)
+{
+    if (q.den == 1 && q.num >= INT64_MIN && q.num <= INT64_MAX)
+        return json_integer((json_int_t)q.num);
+    return json_real(q_to_double(q));
+}
+
+json_t *json_value(const struct indicator_value *v)
+{
+    json_t *o = json_object();
+    if (v->r.has_value) {
+        char text[64];
+        q_format(v->r.value, 4, '.', text, sizeof text);
+        json_object_set_new(o, "value", json_real(q_to_double(v->r.value)));
+        json_object_set_new(o, "value_text", json_string(text));
+    } else {
+        json_object_set_new(o, "value", json_null());
+    }
+    json_object_set_new(o, "numerator",
+                        v->r.has_parts ? json_q(v->r.numerator) : json_null());
+    json_object_set_new(o, "denominator", v->r.has_parts && v->r.has_ratio
+                                              ? json_q(v->r.denominator)
+                                              : json_null());
+    json_object_set_new(o, "target",
+                        v->target ? json_q(v->target->value) : json_null());
+    json_object_set_new(o, "target_met",
+                        v->status == TARGET_NONE
+                            ? json_null()
+                            : json_boolean(v->status == TARGET_MET));
+    return o;
+}
+
+static json_t *json_unit(const struct unit_registry *reg, uint32_t u)
+{
+    const struct unit *x = unit_at(reg, u);
+    return json_pack("{s:s,s:s,s:s?,s:s,s:s?}", "code", x->code, "name",
+                     x->name, "short_name", x->short_name, "level",
+                     unit_level_name(x->level), "parent",
+                     x->parent == UNIT_NONE ? NULL
+                                            : unit_at(reg, x->parent)->code);
+}
+
+/* Parses the level parameter; -1 (with the error set) when bad. */
+static int level_arg(const char *text, struct reply *out)
+{
+    for (int l = 0; l < UNIT__LEVEL_COUNT; l++)
+        if (strcmp(text, unit_level_name((enum unit_level)l)) == 0)
+            return l;
+    reply_error(out, MHD_HTTP_BAD_REQUEST, "bad_parameter",
+                "level: '%s' is not national, ministry, province or commune",
+                text);
+    return -1;
+}
+
+/* A unit code parameter; UNIT_NONE (with the error set) when unknown. */
+static uint32_t unit_arg(const struct unit_registry *reg, const char *name,
+                         const char *code, struct reply *out)
+{
+    uint32_t u = unit_find(reg, code, strlen(code));
+    if (u == UNIT_NONE)
+        reply_error(out, MHD_HTTP_NOT_FOUND, "unknown_unit",
+                    "%s: no unit has the code '%s'", name, code);
+    return u;
+}
+
+void api_units(struct server *s, struct MHD_Connection *conn,
+               const char *code, struct reply *out)
+{
+    const struct unit_registry *reg = chiso_units(s->c);
+    if (code != NULL) {
+        uint32_t u = unit_arg(reg, "unit", code, out);
+        if (u == UNIT_NONE)
+            return;
+        json_t *o = json_unit(reg, u);
+        json_t *kids = json_array();
+        const struct unit *x = unit_at(reg, u);
+        for (uint32_t i = 0; i < x->nchildren; i++)
+            json_array_append_new(kids, json_string(unit_at(reg, x->children[i])->code));
+        json_object_set_new(o, "children", kids);
+        json_t *old = json_array();
+        for (size_t i = 0; i < units_lineage_count(reg); i++) {
+            const struct unit_lineage *l = unit_lineage_at(reg, i);
+            if (l->successor == u)
+                json_array_append_new(
+                    old, json_pack("{s:s,s:s}", "code", l->old_code, "name",
+                                   l->old_name));
+        }
+        json_object_set_new(o, "merged_from", old);
+        out->json = o;
+        return;
+    }
+    int level = -1;
+    const char *lt = query_arg(conn, "level"), *wt = query_arg(conn, "within");
+    if (lt != NULL && (level = level_arg(lt, out)) < 0)
+        return;
+    uint32_t within = UNIT_ROOT;
+    if (wt != NULL && (within = unit_arg(reg, "within", wt, out)) == UNIT_NONE)
+        return;
+    json_t *arr = json_array();
+    for (uint32_t u = 0; u < units_count(reg); u++) {
+        if (level >= 0 && (int)unit_at(reg, u)->level != level)
+            continue;
+        if (!unit_is_within(reg, u, within))
+            continue;
+        json_array_append_new(arr, json_unit(reg, u));
+    }
+    out->json = json_pack("{s:o}", "units", arr);
+}
+
+void api_indicators(struct server *s, struct reply *out)
+{
+    const struct catalogue *cat = chiso_catalogue(s->c);
+    json_t *arr = json_array();
+    for (size_t i = 0; i < catalogue_count(cat); i++) {
+        const struct indicator *ind = catalogue_at(cat, i);
+        json_t *targets = json_array();
+        for (size_t k = 0; k < ind->ntargets; k++) {
+            const struct target *t = &ind->targets[k];
+            int y, m, d;
+            vt_civil_from_days(t->by, &y, &m, &d);
+            char by[16];
+            snprintf(by, sizeof by, "%04d-%02d-%02d", y, m, d);
+            json_array_append_new(
+                targets, json_pack("{s:o,s:s,s:s?}", "value", json_q(t->value),
+                                   "by", by, "scope", t->scope));
+        }
+        json_array_append_new(
+            arr, json_pack("{s:s,s:s?,s:s?,s:s?,s:s,s:b,s:o}", "code", ind->code,
+                           "name_vi", ind->name_vi, "name_en", ind->name_en,
+                           "unit", ind->unit, "formula", ind->expr_text,
+                           "lower_is_better", ind->lower_is_better, "targets",
+                           targets));
+    }
+    out->json = json_pack("{s:o}", "indicators", arr);
+}
+
+/* The indicator and period parameters, both required. */
+static const struct indicator *indicator_period(struct server *s,
+                                                struct MHD_Connection *conn,
+                                                struct vt_period *p,
+                                                struct reply *out)
+{
+    const char *it = query_arg(conn, "indicator"), *pt = query_arg(conn, "period");
+    if (it == NULL || pt == NULL) {
+        reply_error(out, MHD_HTTP_BAD_REQUEST, "missing_parameter",
+                    "%s is required", it == NULL ? "indicator" : "period");
+        return NULL;
+    }
+    const struct indicator *ind = catalogue_find(chiso_catalogue(s->c), it);
+    if (ind == NULL) {
+        reply_error(out, MHD_HTTP_NOT_FOUND, "unknown_indicator",
+                    "indicator: no indicator '%s' in the catalogue", it);
+        return NULL;
+    }
+    char why[CHISO_DETAIL_BYTES];
+    if (vt_period_parse(pt, p, why, sizeof why) != CHISO_OK) {
+        reply_error(out, MHD_HTTP_BAD_REQUEST, "bad_parameter", "period: %s",
+                    why);
+        return NULL;
+    }
+    return ind;
+}
+
+void api_values(struct server *s, struct MHD_Connection *conn,
+                struct reply *out)
+{
+    struct vt_period p;
+    const struct indicator *ind = indicator_period(s, conn, &p, out);
+    if (ind == NULL)
+        return;
+    const struct unit_registry *reg = chiso_units(s->c);
+    const char *ut = query_arg(conn, "unit"), *lt = query_arg(conn, "level");
+    const char *wt = query_arg(conn, "within");
+    if ((ut == NULL) == (lt == NULL)) {
+        reply_error(out, MHD_HTTP_BAD_REQUEST, "bad_parameter",
+                    "give exactly one of unit and level");
+        return;
+    }
+    uint32_t only = UNIT_NONE, within = UNIT_ROOT;
+    int level = -1;
+    if (ut != NULL && (only = unit_arg(reg, "unit", ut, out)) == UNIT_NONE)
+        return;
+    if (lt != NULL && (level = level_arg(lt, out)) < 0)
+        return;
+    if (wt != NULL && (within = unit_arg(reg, "within", wt, out)) == UNIT_NONE)
+        return;
+    char ptext[VT_PERIOD_TEXT];
+    vt_period_format(&p, ptext);
+    json_t *arr = json_array();
+    pthread_rwlock_rdlock(&s->lock);
+    for (uint32_t u = 0; u < units_count(reg); u++) {
+        if (only != UNIT_NONE ? u != only
+                              : (int)unit_at(reg, u)->level != level ||
+                                    !unit_is_within(reg, u, within))
+            continue;
+        struct indicator_value v;
+        chiso_value(s->c, ind, u, &p, &v);
+        json_t *o = json_value(&v);
+        json_object_set_new(o, "unit", json_string(unit_at(reg, u)->code));
+        json_array_append_new(arr, o);
+    }
+    pthread_rwlock_unlock(&s->lock);
+    out->json = json_pack("{s:s,s:s,s:o}", "indicator", ind->code, "period",
+                          ptext, "values", arr);
+}
+
+void api_rankings(struct server *s, struct MHD_Connection *conn,
+                  struct reply *out)
+{
+    struct vt_period p;
+    const struct indicator *ind = indicator_period(s, conn, &p, out);
+    if (ind == NULL)
+        return;
+    const struct unit_registry *reg = chiso_units(s->c);
+    const char *lt = query_arg(conn, "level"), *wt = query_arg(conn, "within");
+    if (lt == NULL) {
+        reply_error(out, MHD_HTTP_BAD_REQUEST, "missing_parameter",
+                    "level is required (ministry, province or commune)");
+        return;
+    }
+    int level = level_arg(lt, out);
+    if (level < 0)
+        return;
+    uint32_t within = UNIT_ROOT;
+    if (wt != NULL && (within = unit_arg(reg, "within", wt, out)) == UNIT_NONE)
+        return;
+    struct rank_entry *e;
+    size_t n;
+    pthread_rwlock_rdlock(&s->lock);
+    chiso_rank(s->c, ind, level, within, &p, &e, &n);
+    pthread_rwlock_unlock(&s->lock);
+    char ptext[VT_PERIOD_TEXT];
+    vt_period_format(&p, ptext);
+    json_t *arr = json_array();
+    for (size_t i = 0; i < n; i++) {
+        json_t *o = json_value(&e[i].v);
+        json_object_set_new(o, "unit", json_string(e[i].code));
+        json_object_set_new(o, "rank",
+                            e[i].rank ? json_integer(e[i].rank) : json_null());
+        json_array_append_new(arr, o);
+    }
+    free(e);
+    out->json = json_pack("{s:s,s:s,s:s,s:o}", "indicator", ind->code, "period",
+                          ptext, "level", lt, "ranking", arr);
+}
+
+void api_measures(struct server *s, struct MHD_Connection *conn,
+                  struct reply *out)
+{
+    const struct unit_registry *reg = chiso_units(s->c);
+    const char *pt = query_arg(conn, "period"), *ut = query_arg(conn, "unit");
+    const char *rt = query_arg(conn, "rollup");
+    if (pt == NULL) {
+        reply_error(out, MHD_HTTP_BAD_REQUEST, "missing_parameter",
+                    "period is required");
+        return;
+    }
+    struct vt_period p;
+    char why[CHISO_DETAIL_BYTES];
+    if (vt_period_parse(pt, &p, why, sizeof why) != CHISO_OK) {
+        reply_error(out, MHD_HTTP_BAD_REQUEST, "bad_parameter", "period: %s",
+                    why);
+        return;
+    }
+    uint32_t u = UNIT_ROOT;
+    if (ut != NULL && (u = unit_arg(reg, "unit", ut, out)) == UNIT_NONE)
+        return;
+    bool rollup = true;
+    if (rt != NULL) {
+        if (strcmp(rt, "true") != 0 && strcmp(rt, "false") != 0) {
+            reply_error(out, MHD_HTTP_BAD_REQUEST, "bad_parameter",
+                        "rollup: '%s' is not true or false", rt);
+            return;
+        }
+        rollup = strcmp(rt, "true") == 0;
+    }
+    int64_t v[MEASURE__COUNT];
+    pthread_rwlock_rdlock(&s->lock);
+    chiso_measures(s->c, u, &p, rollup, v);
+    pthread_rwlock_unlock(&s->lock);
+    json_t *m = json_object();
+    for (int i = 0; i < MEASURE__COUNT; i++)
+        json_object_set_new(m, measure_name((enum measure)i), json_integer(v[i]));
+    char ptext[VT_PERIOD_TEXT];
+    vt_period_format(&p, ptext);
+    out->json = json_pack("{s:s,s:s,s:b,s:o}", "unit", unit_at(reg, u)->code,
+                          "period", ptext, "rollup", rollup, "measures", m);
+}
+
+static enum chiso_err audit_row(void *ctx, const struct store_batch *b)
+{
+    json_array_append_new(
+        ctx, json_pack("{s:I,s:s,s:s,s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "batch",
+                       (json_int_t)b->id, "source", b->source, "actor", b->actor,
+                       "unit", b->scope, "started", (json_int_t)b->started,
+                       "finished", (json_int_t)b->finished, "lines",
+                       (json_int_t)b->lines, "accepted", (json_int_t)b->accepted,
+                       "replaced", (json_int_t)b->replaced, "stale",
+                       (json_int_t)b->stale, "refused", (json_int_t)b->refused));
+    return CHISO_OK;
+}
+
+void api_audit(struct server *s, struct MHD_Connection *conn,
+               struct reply *out)
+{
+    const char *bt = query_arg(conn, "before"), *lt = query_arg(conn, "limit");
+    long long before = 0, limit = 100;
+    char *end;
+    if (bt != NULL && ((before = strtoll(bt, &end, 10)) < 0 || *end != '\0')) {
+        reply_error(out, MHD_HTTP_BAD_REQUEST, "bad_parameter",
+                    "before: '%s' is not a batch number", bt);
+        return;
+    }
+    if (lt != NULL &&
+        ((limit = strtoll(lt, &end, 10)) < 1 || limit > 1000 || *end != '\0')) {
+        reply_error(out, MHD_HTTP_BAD_REQUEST, "bad_parameter",
+                    "limit: '%s' is not from 1 to 1000", lt);
+        return;
+    }
+    json_t *arr = json_array();
+    struct store *st = chiso_store(s->c);
+    pthread_rwlock_wrlock(&s->lock); /* the store is single-user */
+    enum chiso_err rc =
+        st->ops->scan_batches(st, before, (size_t)limit, audit_row, arr);
+    pthread_rwlock_unlock(&s->lock);
+    if (rc != CHISO_OK) {
+        json_decref(arr);
+        reply_error(out, MHD_HTTP_INTERNAL_SERVER_ERROR, "store",
+                    "reading the audit trail failed");
+        return;
+    }
+    out->json = json_pack("{s:o}", "audit", arr);
+}
+
+static const char *const outcome_names[] = {"accepted", "replaced", "stale",
+                                            "refused", "blank"};
+
+void api_ingest(struct server *s, struct request *r,
+                const struct auth_who *who, struct reply *out)
+{
+    /* Count lines first: a batch over the limit is refused whole. */
+    size_t lines = 0;
+    for (const char *p = r->body, *end = r->body + r->len; p < end; lines++) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        p = nl ? nl + 1 : end;
+    }
+    if (lines > s->opt->max_lines) {
+        reply_error(out, MHD_HTTP_CONTENT_TOO_LARGE, "too_many_lines",
+                    "the batch has %zu lines; at most %zu are taken at once",
+                    lines, s->opt->max_lines);
+        return;
+    }
+    char detail[CHISO_DETAIL_BYTES] = "", actor[8 + AUTH_ID_CHARS];
+    snprintf(actor, sizeof actor, "token:%s", who->id);
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    struct ingest_report rep = {0};
+    pthread_rwlock_wrlock(&s->lock);
+    struct ingest *in;
+    enum chiso_err rc =
+        ingest_begin(s->c, "POST /api/v1/dossiers", &in, detail, sizeof detail);
+    if (rc == CHISO_OK) {
+        ingest_set_actor(in, actor, who->unit);
+        ingest_keep_outcomes(in);
+        rc = ingest_buffer(in, r->body, r->len, time(NULL), detail,
+                           sizeof detail);
+        enum chiso_err frc = ingest_finish(in, &rep, rc == CHISO_OK ? detail : NULL,
+                                           sizeof detail);
+        if (rc == CHISO_OK)
+            rc = frc;
+    }
+    pthread_rwlock_unlock(&s->lock);
+    if (rc == CHISO_OK)
+        sse_changed(s, rep.touched, rep.ntouched);
+    struct timespec t1;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    if (rc != CHISO_OK) {
+        ingest_report_free(&rep);
+        reply_error(out, MHD_HTTP_SERVICE_UNAVAILABLE, "store",
+                    "nothing of this batch was stored: %s", detail);
+        return;
+    }
+    metrics_ingest(s, (double)(t1.tv_sec - t0.tv_sec) +
+                          (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+    json_t *results = json_array();
+    size_t k = 0;
+    for (size_t i = 0; i < rep.noutcomes; i++) {
+        atomic_fetch_add(&s->m.records[rep.outcomes[i]], 1);
+        json_t *o = json_pack("{s:I,s:s}", "line", (json_int_t)(i + 1), "outcome",
+                              outcome_names[rep.outcomes[i]]);
+        if (rep.outcomes[i] == INGEST_REFUSED) {
+            while (k < rep.nrefusals && rep.refusals[k].line < i + 1)
+                k++;
+            if (k < rep.nrefusals && rep.refusals[k].line == i + 1) {
+                json_object_set_new(o, "field",
+                                    json_string(rep.refusals[k].why.field));
+                json_object_set_new(o, "reason",
+                                    json_string(rep.refusals[k].why.reason));
+            }
+        }
+        json_array_append_new(results, o);
+    }
+    out->json = json_pack(
+        "{s:I,s:I,s:I,s:I,s:I,s:I,s:o}", "batch", (json_int_t)rep.batch,
+        "lines", (json_int_t)rep.counts.lines, "accepted",
+        (json_int_t)rep.counts.accepted, "replaced",
+        (json_int_t)rep.counts.replaced, "stale", (json_int_t)rep.counts.stale,
+        "refused", (json_int_t)rep.counts.refused, "results", results);
+    ingest_report_free(&rep);
+}
