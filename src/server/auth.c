@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "core/mem.h"
+#include "core/token.h"
 #include "core/unit.h"
 #include "engine/chiso.h"
 #include "store/store.h"
@@ -39,9 +40,8 @@ enum chiso_err auth_create(struct store *st, const char *unit_code,
     randombytes_buf(id, sizeof id);
     randombytes_buf(secret, sizeof secret);
     crypto_generichash(hash, sizeof hash, secret, sizeof secret, NULL, 0);
-    char id_hex[AUTH_ID_CHARS + 1], secret_hex[65];
+    char id_hex[AUTH_ID_CHARS + 1];
     sodium_bin2hex(id_hex, sizeof id_hex, id, sizeof id);
-    sodium_bin2hex(secret_hex, sizeof secret_hex, secret, sizeof secret);
     struct store_token t = {
         .id = id_hex,
         .unit_code = unit_code,
@@ -60,10 +60,9 @@ enum chiso_err auth_create(struct store *st, const char *unit_code,
                 st->ops->last_error(st));
         st->ops->rollback(st);
     } else {
-        snprintf(out, AUTH_TOKEN_CHARS + 1, "chiso_%s_%s", id_hex, secret_hex);
+        token_format(id_hex, secret, out);
     }
     sodium_memzero(secret, sizeof secret);
-    sodium_memzero(secret_hex, sizeof secret_hex);
     return rc;
 }
 
@@ -128,23 +127,10 @@ void auth_free(struct auth *a)
     free(a);
 }
 
-/* Splits "Bearer chiso_<id>_<secret>" into id and secret bytes. */
 static bool split(const char *header, char id[AUTH_ID_CHARS + 1],
                   unsigned char secret[32])
 {
-    static const char bearer[] = "Bearer ";
-    if (header == NULL || strncmp(header, bearer, sizeof bearer - 1) != 0)
-        return false;
-    const char *t = header + sizeof bearer - 1;
-    if (strlen(t) != AUTH_TOKEN_CHARS || strncmp(t, "chiso_", 6) != 0 ||
-        t[6 + AUTH_ID_CHARS] != '_')
-        return false;
-    memcpy(id, t + 6, AUTH_ID_CHARS);
-    id[AUTH_ID_CHARS] = '\0';
-    size_t got = 0;
-    return sodium_hex2bin(secret, 32, t + 7 + AUTH_ID_CHARS, 64, NULL, &got,
-                          NULL) == 0 &&
-           got == 32;
+    return header != NULL && token_parse(header, strlen(header), id, secret);
 }
 
 static const struct entry *find(const struct auth *a, const char *id)

@@ -21,8 +21,10 @@ struct store;
 
 enum auth_role { AUTH_VIEWER, AUTH_EDITOR, AUTH_ADMIN };
 
-#define AUTH_ID_CHARS 16
-#define AUTH_TOKEN_CHARS (6 + AUTH_ID_CHARS + 1 + 64)
+#include "core/token.h"
+
+#define AUTH_ID_CHARS TOKEN_ID_CHARS
+#define AUTH_TOKEN_CHARS TOKEN_CHARS
 
 /* Parses "admin", "editor" or "viewer"; -1 otherwise. */
 int auth_role_parse(const char *s);
