@@ -184,6 +184,16 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn,
         snprintf(r->method, sizeof r->method, "%s", method);
         r->url = xstrndup(url, 200);
         *con_cls = r;
+        /* A declared body over the limit is refused before it is read. */
+        const char *cl = MHD_lookup_connection_value(
+            conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+        if (cl != NULL && strtoull(cl, NULL, 10) > s->opt->max_body) {
+            struct reply rep = {0, NULL};
+            reply_error(&rep, MHD_HTTP_CONTENT_TOO_LARGE, "too_large",
+                        "the body is larger than %zu bytes; send smaller "
+                        "batches", s->opt->max_body);
+            return send_reply(conn, r, &rep);
+        }
         return MHD_YES;
     }
     if (*upload_data_size > 0) {
