@@ -94,13 +94,21 @@ static void touch_put(struct ingest *in, uint32_t unit, int32_t month)
     in->ntouched++;
 }
 
-/* Marks the months a fact counts in. */
+/* Marks the months a fact counts in: those of the days its measures are
+ * counted on (an open dossier's end day means nothing). */
 static void touch_fact(struct ingest *in, const struct fact *f)
 {
-    if (f->flags == 0)
-        return;
-    touch_put(in, f->unit, vt_month_of(f->recv_day));
-    if (f->end_day != f->recv_day)
+    bool recv = false, end = false;
+    for (int m = 0; m < MEASURE__COUNT; m++)
+        if (f->flags & FACT_BIT(m)) {
+            if (fact_day(f, (enum measure)m) == f->recv_day)
+                recv = true;
+            else
+                end = true;
+        }
+    if (recv)
+        touch_put(in, f->unit, vt_month_of(f->recv_day));
+    if (end)
         touch_put(in, f->unit, vt_month_of(f->end_day));
 }
 

@@ -201,3 +201,70 @@ TEST(ingest_snapshot_then_replay)
     chiso_close(c);
     unlink(path);
 }
+
+/*
+ * ingest_buffer with a writer scoped to Hà Nội (01): per-line outcomes, the
+ * refusals with their reasons, the touched units and months, and the same
+ * measures as the same lines taken one by one.
+ */
+TEST(ingest_buffer_scope_and_outcomes)
+{
+    const char *path = temp_db();
+    struct chiso_options o = {.db_path = path};
+    struct chiso *c;
+    char detail[CHISO_DETAIL_BYTES];
+    REQUIRE(chiso_open(&o, &c, detail, sizeof detail) == CHISO_OK);
+    /* 5 lines: new in 00004 (under 01); blank; a newer version of it in
+     * July; a record of unit 79 (outside 01); not JSON. */
+    char a[512], b[512];
+    line_of(a, sizeof a, 1);
+    snprintf(b, sizeof b,
+             "{\"MaHoSo\":\"T-000001\",\"MaDonVi\":\"00004\",\"MaTTHC\":\"1.1\","
+             "\"TrangThaiHoSo\":2,\"KenhThucHien\":1,\"MucDo\":4,"
+             "\"NgayTiepNhan\":\"20250702080000\","
+             "\"NgayCapNhat\":\"20250702090000\"}");
+    char buf[2048];
+    snprintf(buf, sizeof buf,
+             "%s\n\n%s\n{\"MaHoSo\":\"X-1\",\"MaDonVi\":\"79\",\"MaTTHC\":"
+             "\"1.1\",\"TrangThaiHoSo\":1}\n{nope",
+             a, b);
+    uint32_t hanoi = unit_find(chiso_units(c), "01", 2);
+    REQUIRE(hanoi != UNIT_NONE);
+    struct ingest *in;
+    REQUIRE(ingest_begin(c, "t", &in, detail, sizeof detail) == CHISO_OK);
+    ingest_set_actor(in, "token:0123456789abcdef", hanoi);
+    ingest_keep_outcomes(in);
+    CHECK_EQ_INT(ingest_buffer(in, buf, strlen(buf), 1748739600, detail,
+                               sizeof detail),
+                 CHISO_OK);
+    struct ingest_report r;
+    REQUIRE(ingest_finish(in, &r, detail, sizeof detail) == CHISO_OK);
+    CHECK_EQ_UINT(r.noutcomes, 5);
+    const unsigned char want[5] = {INGEST_ACCEPTED, INGEST_BLANK,
+                                   INGEST_REPLACED, INGEST_REFUSED,
+                                   INGEST_REFUSED};
+    for (size_t i = 0; i < 5 && i < r.noutcomes; i++)
+        CHECK_EQ_INT(r.outcomes[i], want[i]);
+    CHECK_EQ_UINT(r.nrefusals, 2);
+    CHECK_EQ_UINT(r.refusals[0].line, 4);
+    CHECK_EQ_STR(r.refusals[0].why.field, "MaDonVi");
+    CHECK(strstr(r.refusals[0].why.reason, "outside 01") != NULL);
+    CHECK_EQ_UINT(r.refusals[1].line, 5);
+    /* 00004 in June (the first version) and July (the second). */
+    CHECK_EQ_UINT(r.ntouched, 2);
+    uint32_t commune = unit_find(chiso_units(c), "00004", 5);
+    for (size_t i = 0; i < r.ntouched; i++)
+        CHECK_EQ_UINT(r.touched[i].unit, commune);
+    CHECK(r.ntouched == 2 && r.touched[0].month != r.touched[1].month);
+    ingest_report_free(&r);
+    /* June lost the dossier to July. */
+    CHECK_EQ_INT(received_june(c), 0);
+    struct vt_period july;
+    vt_period_parse("2025-07", &july, NULL, 0);
+    int64_t m[MEASURE__COUNT];
+    chiso_measures(c, hanoi, &july, true, m);
+    CHECK_EQ_INT(m[MEASURE_RECEIVED], 1);
+    CHECK_EQ_INT(m[MEASURE_RECEIVED_ONLINE], 0);
+    chiso_close(c);
+    unlink(path);
+}
