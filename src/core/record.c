@@ -101,6 +101,32 @@ static const char *const stamp_fields[RECORD__STAMP_COUNT] = {
 /* The calling thread's tape: grown to the largest line seen, bounded by
  * CHISO_MAX_LINE_BYTES; freed by record_thread_done(). */
 static _Thread_local struct jtape tape;
+static _Thread_local bool tape_owned;
+
+/* Threads the program does not own (an HTTP library's) end without calling
+ * record_thread_done: a key destructor frees their tape when they exit. */
+static pthread_key_t tape_key;
+static pthread_once_t tape_key_once = PTHREAD_ONCE_INIT;
+
+static void free_tape(void *p)
+{
+    jtape_free(p);
+}
+
+static void make_tape_key(void)
+{
+    pthread_key_create(&tape_key, free_tape);
+}
+
+static struct jtape *thread_tape(void)
+{
+    if (!tape_owned) {
+        pthread_once(&tape_key_once, make_tape_key);
+        pthread_setspecific(tape_key, &tape);
+        tape_owned = true;
+    }
+    return &tape;
+}
 
 void record_thread_done(void)
 {
@@ -500,7 +526,8 @@ enum chiso_err record_parse(const struct unit_registry *units, const char *line,
                       CHISO_MAX_LINE_BYTES);
     size_t column;
     char jerr[96];
-    if (jtape_parse(&tape, line, len, &column, jerr, sizeof jerr) != CHISO_OK)
+    if (jtape_parse(thread_tape(), line, len, &column, jerr, sizeof jerr) !=
+        CHISO_OK)
         return refuse(why, "", "not valid JSON at column %zu: %s", column, jerr);
     struct record r = {.payment = -1};
     uint32_t index[RF__COUNT];

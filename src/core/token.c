@@ -17,10 +17,17 @@ static int hex_value(char c)
 bool token_parse(const char *header, size_t len, char id[TOKEN_ID_CHARS + 1],
                  unsigned char secret[TOKEN_SECRET_BYTES])
 {
-    static const char bearer[] = "Bearer chiso_";
-    const size_t pre = sizeof bearer - 1;
-    if (len != pre + TOKEN_ID_CHARS + 1 + 2 * TOKEN_SECRET_BYTES ||
-        memcmp(header, bearer, pre) != 0)
+    /* The scheme is case-insensitive (RFC 9110 §11.1). */
+    static const char scheme[] = "bearer ", prefix[] = "chiso_";
+    const size_t pre = sizeof scheme - 1 + sizeof prefix - 1;
+    if (len != pre + TOKEN_ID_CHARS + 1 + 2 * TOKEN_SECRET_BYTES)
+        return false;
+    for (size_t i = 0; i + 1 < sizeof scheme - 1; i++) /* the letters */
+        if ((header[i] | 0x20) != scheme[i])
+            return false;
+    if (header[sizeof scheme - 2] != ' ')
+        return false;
+    if (memcmp(header + sizeof scheme - 1, prefix, sizeof prefix - 1) != 0)
         return false;
     const char *p = header + pre;
     for (size_t i = 0; i < TOKEN_ID_CHARS; i++) {

@@ -79,7 +79,8 @@ int line_reader_batch(struct line_reader *r, struct line_batch *b)
 {
     b->n = 0;
     b->buf = xgrow(b->buf, &b->cap, r->ncarry + r->want + 1, 1);
-    memcpy(b->buf, r->carry, r->ncarry);
+    if (r->ncarry > 0)
+        memcpy(b->buf, r->carry, r->ncarry);
     size_t len = r->ncarry, start = 0, pos = 0;
     r->ncarry = 0;
     for (;;) {

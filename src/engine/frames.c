@@ -3,6 +3,8 @@
  */
 #include "engine/frames.h"
 
+#include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,14 +16,43 @@
 
 static _Thread_local ZSTD_CCtx *tl_cctx;
 static _Thread_local struct frame_buf tl_scratch;
+static _Thread_local bool tl_owned;
+
+/* Threads the program does not own (an HTTP library's) end without calling
+ * frame_thread_done: a key destructor frees their context when they exit
+ * (it runs on the exiting thread, whose thread-locals are still there). */
+static pthread_key_t key;
+static pthread_once_t key_once = PTHREAD_ONCE_INIT;
+
+static void at_exit(void *p)
+{
+    (void)p;
+    frame_thread_done();
+}
+
+static void make_key(void)
+{
+    pthread_key_create(&key, at_exit);
+}
+
+static void own(void)
+{
+    if (!tl_owned) {
+        pthread_once(&key_once, make_key);
+        pthread_setspecific(key, &tl_owned);
+        tl_owned = true;
+    }
+}
 
 struct frame_buf *frame_scratch(void)
 {
+    own();
     return &tl_scratch;
 }
 
 static ZSTD_CCtx *cctx(void)
 {
+    own();
     if (tl_cctx == NULL) {
         tl_cctx = ZSTD_createCCtx();
         if (tl_cctx == NULL) {

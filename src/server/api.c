@@ -82,7 +82,10 @@ static int level_arg(const char *text, struct reply *out)
 static uint32_t unit_arg(const struct unit_registry *reg, const char *name,
                          const char *code, struct reply *out)
 {
-    uint32_t u = unit_find(reg, code, strlen(code));
+    /* A pre-2025 province code answers for its successor, as in records
+     * and on the command line. */
+    bool old;
+    uint32_t u = unit_resolve(reg, code, strlen(code), &old);
     if (u == UNIT_NONE)
         reply_error(out, MHD_HTTP_NOT_FOUND, "unknown_unit",
                     "%s: no unit has the code '%s'", name, code);
@@ -180,8 +183,7 @@ static const struct indicator *indicator_period(struct server *s,
     }
     char why[CHISO_DETAIL_BYTES];
     if (vt_period_parse(pt, p, why, sizeof why) != CHISO_OK) {
-        reply_error(out, MHD_HTTP_BAD_REQUEST, "bad_parameter", "period: %s",
-                    why);
+        reply_error(out, MHD_HTTP_BAD_REQUEST, "bad_parameter", "%s", why);
         return NULL;
     }
     return ind;
@@ -284,8 +286,7 @@ void api_measures(struct server *s, struct MHD_Connection *conn,
     struct vt_period p;
     char why[CHISO_DETAIL_BYTES];
     if (vt_period_parse(pt, &p, why, sizeof why) != CHISO_OK) {
-        reply_error(out, MHD_HTTP_BAD_REQUEST, "bad_parameter", "period: %s",
-                    why);
+        reply_error(out, MHD_HTTP_BAD_REQUEST, "bad_parameter", "%s", why);
         return;
     }
     uint32_t u = UNIT_ROOT;
@@ -403,7 +404,7 @@ void api_ingest(struct server *s, struct request *r,
     if (rc != CHISO_OK) {
         ingest_report_free(&rep);
         reply_error(out, MHD_HTTP_SERVICE_UNAVAILABLE, "store",
-                    "nothing of this batch was stored: %s", detail);
+                    "the batch could not be stored: %s", detail);
         return;
     }
     metrics_ingest(s, (double)(t1.tv_sec - t0.tv_sec) +
@@ -427,8 +428,9 @@ void api_ingest(struct server *s, struct request *r,
         json_array_append_new(results, o);
     }
     out->json = json_pack(
-        "{s:I,s:I,s:I,s:I,s:I,s:I,s:o}", "batch", (json_int_t)rep.batch,
-        "lines", (json_int_t)rep.counts.lines, "accepted",
+        "{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:o}", "batch", (json_int_t)rep.batch,
+        "lines", (json_int_t)rep.counts.lines, "blank",
+        (json_int_t)rep.counts.blank, "accepted",
         (json_int_t)rep.counts.accepted, "replaced",
         (json_int_t)rep.counts.replaced, "stale", (json_int_t)rep.counts.stale,
         "refused", (json_int_t)rep.counts.refused, "results", results);

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "core/embedded.h"
@@ -93,7 +94,11 @@ static bool identify(struct server *s, struct MHD_Connection *conn,
     if (h == NULL)
         return false;
     pthread_mutex_lock(&s->auth_mu);
-    if (!auth_knows(s->auth, h) && time(NULL) != s->auth_loaded) {
+    /* Reloaded for an unknown id (at most once a second), and every 5 s
+     * anyway, so that a revoked token stops working within 5 s. */
+    time_t now = time(NULL);
+    if ((!auth_knows(s->auth, h) && now != s->auth_loaded) ||
+        now - s->auth_loaded >= 5) {
         struct auth *fresh = NULL;
         pthread_rwlock_wrlock(&s->lock); /* the store is single-user */
         if (auth_load(s->c, &fresh, NULL, 0) == CHISO_OK) {
@@ -106,6 +111,23 @@ static bool identify(struct server *s, struct MHD_Connection *conn,
     bool ok = auth_check(s->auth, h, who);
     pthread_mutex_unlock(&s->auth_mu);
     return ok;
+}
+
+/* Whether a Content-Type names NDJSON: application/x-ndjson (or
+ * application/jsonl), any case, parameters after ';' ignored. */
+static bool ndjson_type(const char *type)
+{
+    if (type == NULL)
+        return false;
+    size_t n = strcspn(type, ";");
+    while (n > 0 && (type[n - 1] == ' ' || type[n - 1] == '\t'))
+        n--;
+    static const char *const names[] = {"application/x-ndjson",
+                                        "application/jsonl"};
+    for (size_t i = 0; i < 2; i++)
+        if (n == strlen(names[i]) && strncasecmp(type, names[i], n) == 0)
+            return true;
+    return false;
 }
 
 /* Routes of the API. */
@@ -184,10 +206,13 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn,
         snprintf(r->method, sizeof r->method, "%s", method);
         r->url = xstrndup(url, 200);
         *con_cls = r;
-        /* A declared body over the limit is refused before it is read. */
+        /* A batch declaring a body over the limit is refused before it is
+         * read. */
         const char *cl = MHD_lookup_connection_value(
             conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
-        if (cl != NULL && strtoull(cl, NULL, 10) > s->opt->max_body) {
+        if (strcmp(method, "POST") == 0 &&
+            strcmp(url, "/api/v1/dossiers") == 0 && cl != NULL &&
+            strtoull(cl, NULL, 10) > s->opt->max_body) {
             struct reply rep = {0, NULL};
             reply_error(&rep, MHD_HTTP_CONTENT_TOO_LARGE, "too_large",
                         "the body is larger than %zu bytes; send smaller "
@@ -264,7 +289,9 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn,
     }
     if ((write && who.role < AUTH_EDITOR) || (admin && who.role < AUTH_ADMIN)) {
         reply_error(&rep, MHD_HTTP_FORBIDDEN, "forbidden",
-                    "a %s token may not %s", auth_role_name(who.role),
+                    "%s %s token may not %s",
+                    who.role == AUTH_ADMIN ? "an" : "a",
+                    auth_role_name(who.role),
                     write ? "write records" : "read the audit trail");
         return send_reply(conn, r, &rep);
     }
@@ -307,9 +334,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn,
             reply_error(&rep, MHD_HTTP_CONTENT_TOO_LARGE, "too_large",
                         "the body is larger than %zu bytes; send smaller "
                         "batches", s->opt->max_body);
-        else if (type == NULL ||
-                 (strncmp(type, "application/x-ndjson", 20) != 0 &&
-                  strncmp(type, "application/jsonl", 17) != 0))
+        else if (!ndjson_type(type))
             reply_error(&rep, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE,
                         "unsupported_media_type",
                         "Content-Type must be application/x-ndjson "

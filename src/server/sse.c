@@ -287,12 +287,17 @@ struct MHD_Response *sse_open(struct server *s, struct MHD_Connection *conn,
                               const char *unit, const char *indicator,
                               struct reply *out)
 {
-    if (unit != NULL &&
-        unit_find(chiso_units(s->c), unit, strlen(unit)) == UNIT_NONE) {
+    bool old;
+    uint32_t u = unit != NULL
+                     ? unit_resolve(chiso_units(s->c), unit, strlen(unit), &old)
+                     : UNIT_NONE;
+    if (unit != NULL && u == UNIT_NONE) {
         reply_error(out, MHD_HTTP_NOT_FOUND, "unknown_unit",
                     "unit: no unit has the code '%s'", unit);
         return NULL;
     }
+    if (unit != NULL)
+        unit = unit_at(chiso_units(s->c), u)->code; /* an old code: its successor */
     if (indicator != NULL &&
         catalogue_find(chiso_catalogue(s->c), indicator) == NULL) {
         reply_error(out, MHD_HTTP_NOT_FOUND, "unknown_indicator",
