@@ -108,9 +108,11 @@ int line_reader_batch(struct line_reader *r, struct line_batch *b)
             return b->n > 0;
         }
         if (b->n > 0) {
-            r->carry = xgrow(r->carry, &r->carry_cap, len - start, 1);
-            memcpy(r->carry, b->buf + start, len - start);
             r->ncarry = len - start;
+            if (r->ncarry > 0) {
+                r->carry = xgrow(r->carry, &r->carry_cap, r->ncarry, 1);
+                memcpy(r->carry, b->buf + start, r->ncarry);
+            }
             b->end_bytes = r->read - r->ncarry;
             return 1;
         }
