@@ -244,9 +244,12 @@ class Server:
             return ""
 
     def request(self, method, target, headers=None, body=None):
+        """One request on a new connection; a body that is an iterator is
+        sent chunked. Returns (status, Content-Type, body bytes)."""
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=TIMEOUT)
         try:
-            conn.request(method, target, body=body, headers=headers or {})
+            conn.request(method, target, body=body, headers=headers or {},
+                         encode_chunked=body is not None and not isinstance(body, bytes))
             resp = conn.getresponse()
             data = resp.read()
             return resp.status, resp.getheader("Content-Type"), data
@@ -492,6 +495,9 @@ def check_dossiers(doc, srv, op):
          b"\n" * 101, 413),
         ("70000 bytes (--max-body 65536)", {"Authorization": editor, "Content-Type": nd},
          b" " * 70000, 413),
+        ("70000 bytes chunked, no Content-Length", {"Authorization": editor,
+                                                    "Content-Type": nd},
+         iter([b" " * 35000, b" " * 35000]), 413),
     ]
     first = None
     for name, headers, data, want in cases:
