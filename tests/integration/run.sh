@@ -11,7 +11,8 @@
 #   e) value and rank of toan_trinh against exact fractions
 #   f) the same records loaded as one batch: the same measures, except
 #      synced_on_time, which depends on arrival (and matches its own reference)
-# plus cli.sh, the command-line contract. Each check group counts once.
+# plus cli.sh, the command-line contract, and openapi_check.py, the HTTP API
+# against data/openapi.json. Each check group counts once.
 #
 # Usage (from the top of the tree): CHISO=./chiso tests/integration/run.sh
 # Environment: CHISO (binary, default ./chiso), SEED, DOSSIERS, KEEP=1 keeps the
@@ -100,17 +101,28 @@ plan() {
     echo "$*" >>"$PLAN"
 }
 
+# tally NAME OUT: prints the check lines of a sub-test's output OUT and adds
+# its last line "N passed, M failed" to the counts (one failure if it lacks it).
+tally() {
+    local name=$1 out=$2 summary
+    grep -v ' passed, .* failed$' "$out"
+    summary=$(tail -n 1 "$out")
+    if [[ $summary =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
+        PASS=$((PASS + BASH_REMATCH[1]))
+        FAIL=$((FAIL + BASH_REMATCH[2]))
+    else
+        FAIL=$((FAIL + 1))
+        echo "FAIL  $name did not finish: $summary"
+    fi
+}
+
 # --- cli.sh: the command-line contract --------------------------------------
 CHISO=$CHISO "$HERE/cli.sh" >"$T/cli.out" 2>&1
-grep -v ' passed, .* failed$' "$T/cli.out"
-summary=$(tail -n 1 "$T/cli.out")
-if [[ $summary =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
-    PASS=$((PASS + BASH_REMATCH[1]))
-    FAIL=$((FAIL + BASH_REMATCH[2]))
-else
-    FAIL=$((FAIL + 1))
-    echo "FAIL  cli.sh did not finish: $summary"
-fi
+tally cli.sh "$T/cli.out"
+
+# --- openapi_check.py: the HTTP API against data/openapi.json ----------------
+CHISO=$CHISO python3 "$HERE/openapi_check.py" >"$T/openapi.out" 2>&1
+tally openapi_check.py "$T/openapi.out"
 
 # --- generate, compute the reference, load ----------------------------------
 G=$T/gen
@@ -243,15 +255,7 @@ done
 
 wait
 py compare.py --data "$DATA" "$PLAN" >"$T/compare.out" 2>&1
-grep -v ' passed, .* failed$' "$T/compare.out"
-summary=$(tail -n 1 "$T/compare.out")
-if [[ $summary =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
-    PASS=$((PASS + BASH_REMATCH[1]))
-    FAIL=$((FAIL + BASH_REMATCH[2]))
-else
-    FAIL=$((FAIL + 1))
-    echo "FAIL  compare.py did not finish: $summary"
-fi
+tally compare.py "$T/compare.out"
 
 echo "      $((SECONDS - START)) s"
 echo "$PASS passed, $FAIL failed"
