@@ -290,7 +290,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn,
     if ((write && who.role < AUTH_EDITOR) || (admin && who.role < AUTH_ADMIN)) {
         reply_error(&rep, MHD_HTTP_FORBIDDEN, "forbidden",
                     "%s %s token may not %s",
-                    who.role == AUTH_ADMIN ? "an" : "a",
+                    who.role == AUTH_VIEWER ? "a" : "an",
                     auth_role_name(who.role),
                     write ? "write records" : "read the audit trail");
         return send_reply(conn, r, &rep);
