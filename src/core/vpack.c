@@ -156,6 +156,19 @@ enum chiso_err vpack_next(const unsigned char *data, size_t len, size_t *pos,
     return CHISO_OK;
 }
 
+bool vpack_equal(const struct vpack_version *a, const struct vpack_version *b)
+{
+    const struct fact *f = &a->fact, *g = &b->fact;
+    return a->code_len == b->code_len &&
+           memcmp(a->code, b->code, a->code_len) == 0 &&
+           a->unit_len == b->unit_len &&
+           memcmp(a->unit, b->unit, a->unit_len) == 0 &&
+           f->unit == g->unit && f->flags == g->flags &&
+           f->recv_day == g->recv_day && f->end_day == g->end_day &&
+           f->version == g->version && f->first_seen == g->first_seen &&
+           f->fee == g->fee && f->proc == g->proc && a->line == b->line;
+}
+
 void vpack_free(struct vpack_buf *b)
 {
     free(b->data);

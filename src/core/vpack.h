@@ -12,6 +12,7 @@
 #ifndef CHISO_VPACK_H
 #define CHISO_VPACK_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -43,6 +44,9 @@ void vpack_put(struct vpack_buf *b, const struct vpack_version *v);
 enum chiso_err vpack_next(const unsigned char *data, size_t len, size_t *pos,
                           struct vpack_version *v, char *detail,
                           size_t detail_size);
+
+/* Whether two versions hold the same code, unit, fact and line. */
+bool vpack_equal(const struct vpack_version *a, const struct vpack_version *b);
 
 void vpack_free(struct vpack_buf *b);
 

@@ -92,6 +92,21 @@ static uint32_t unit_arg(const struct unit_registry *reg, const char *name,
     return u;
 }
 
+/* The optional level (-1: none) and within (the root: none) parameters;
+ * false with the error set when one is bad. */
+static bool level_within(const struct unit_registry *reg,
+                         struct MHD_Connection *conn, int *level,
+                         uint32_t *within, struct reply *out)
+{
+    const char *lt = query_arg(conn, "level"), *wt = query_arg(conn, "within");
+    *level = -1;
+    *within = UNIT_ROOT;
+    if (lt != NULL && (*level = level_arg(lt, out)) < 0)
+        return false;
+    return wt == NULL ||
+           (*within = unit_arg(reg, "within", wt, out)) != UNIT_NONE;
+}
+
 void api_units(struct server *s, struct MHD_Connection *conn,
                const char *code, struct reply *out)
 {
@@ -118,12 +133,9 @@ void api_units(struct server *s, struct MHD_Connection *conn,
         out->json = o;
         return;
     }
-    int level = -1;
-    const char *lt = query_arg(conn, "level"), *wt = query_arg(conn, "within");
-    if (lt != NULL && (level = level_arg(lt, out)) < 0)
-        return;
-    uint32_t within = UNIT_ROOT;
-    if (wt != NULL && (within = unit_arg(reg, "within", wt, out)) == UNIT_NONE)
+    int level;
+    uint32_t within;
+    if (!level_within(reg, conn, &level, &within, out))
         return;
     json_t *arr = json_array();
     for (uint32_t u = 0; u < units_count(reg); u++) {
@@ -197,20 +209,17 @@ void api_values(struct server *s, struct MHD_Connection *conn,
     if (ind == NULL)
         return;
     const struct unit_registry *reg = chiso_units(s->c);
-    const char *ut = query_arg(conn, "unit"), *lt = query_arg(conn, "level");
-    const char *wt = query_arg(conn, "within");
-    if ((ut == NULL) == (lt == NULL)) {
+    const char *ut = query_arg(conn, "unit");
+    if ((ut == NULL) == (query_arg(conn, "level") == NULL)) {
         reply_error(out, MHD_HTTP_BAD_REQUEST, "bad_parameter",
                     "give exactly one of unit and level");
         return;
     }
-    uint32_t only = UNIT_NONE, within = UNIT_ROOT;
-    int level = -1;
+    uint32_t only = UNIT_NONE, within;
+    int level;
     if (ut != NULL && (only = unit_arg(reg, "unit", ut, out)) == UNIT_NONE)
         return;
-    if (lt != NULL && (level = level_arg(lt, out)) < 0)
-        return;
-    if (wt != NULL && (within = unit_arg(reg, "within", wt, out)) == UNIT_NONE)
+    if (!level_within(reg, conn, &level, &within, out))
         return;
     char ptext[VT_PERIOD_TEXT];
     vt_period_format(&p, ptext);
@@ -240,17 +249,15 @@ void api_rankings(struct server *s, struct MHD_Connection *conn,
     if (ind == NULL)
         return;
     const struct unit_registry *reg = chiso_units(s->c);
-    const char *lt = query_arg(conn, "level"), *wt = query_arg(conn, "within");
+    const char *lt = query_arg(conn, "level");
     if (lt == NULL) {
         reply_error(out, MHD_HTTP_BAD_REQUEST, "missing_parameter",
                     "level is required (ministry, province or commune)");
         return;
     }
-    int level = level_arg(lt, out);
-    if (level < 0)
-        return;
-    uint32_t within = UNIT_ROOT;
-    if (wt != NULL && (within = unit_arg(reg, "within", wt, out)) == UNIT_NONE)
+    uint32_t within;
+    int level;
+    if (!level_within(reg, conn, &level, &within, out))
         return;
     struct rank_entry *e;
     size_t n;

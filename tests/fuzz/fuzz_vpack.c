@@ -105,20 +105,6 @@ static bool ref_next(const uint8_t *data, size_t len, size_t *pos,
     return r.ok;
 }
 
-static bool same_version(const struct vpack_version *a,
-                         const struct vpack_version *b)
-{
-    const struct fact *f = &a->fact, *g = &b->fact;
-    return a->code_len == b->code_len &&
-           memcmp(a->code, b->code, a->code_len) == 0 &&
-           a->unit_len == b->unit_len &&
-           memcmp(a->unit, b->unit, a->unit_len) == 0 &&
-           f->unit == g->unit && f->flags == g->flags &&
-           f->recv_day == g->recv_day && f->end_day == g->end_day &&
-           f->version == g->version && f->first_seen == g->first_seen &&
-           f->fee == g->fee && f->proc == g->proc && a->line == b->line;
-}
-
 /* The version decoded from data[start..end) packs back to itself. */
 static void check_repack(const uint8_t *data, size_t start, size_t end,
                          const struct vpack_version *v)
@@ -135,7 +121,7 @@ static void check_repack(const uint8_t *data, size_t start, size_t end,
     FUZZ_CHECK(vpack_next(b.data, b.len, &pos, &again, detail,
                           sizeof detail) == CHISO_OK);
     FUZZ_CHECK(pos == b.len);
-    FUZZ_CHECK(same_version(&again, v));
+    FUZZ_CHECK(vpack_equal(&again, v));
     vpack_free(&b);
 }
 
@@ -158,7 +144,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
         FUZZ_CHECK(ref_ok);
         FUZZ_CHECK(pos == ref_pos);
-        FUZZ_CHECK(same_version(&v, &ref));
+        FUZZ_CHECK(vpack_equal(&v, &ref));
         FUZZ_CHECK(pos > start && pos <= size);
         FUZZ_CHECK(v.code_len >= 1 && v.code_len <= CHISO_MAX_CODE_BYTES);
         FUZZ_CHECK(v.unit_len >= 1 && v.unit_len <= CHISO_MAX_CODE_BYTES);

@@ -14,26 +14,13 @@
 
 #define B(m) FACT_BIT(MEASURE_##m)
 
-static bool same_version(const struct vpack_version *a,
-                         const struct vpack_version *b)
-{
-    const struct fact *f = &a->fact, *g = &b->fact;
-    return a->code_len == b->code_len &&
-           memcmp(a->code, b->code, a->code_len) == 0 &&
-           a->unit_len == b->unit_len &&
-           memcmp(a->unit, b->unit, a->unit_len) == 0 && f->flags == g->flags &&
-           f->recv_day == g->recv_day && f->end_day == g->end_day &&
-           f->version == g->version && f->first_seen == g->first_seen &&
-           f->fee == g->fee && f->proc == g->proc && a->line == b->line;
-}
-
 /* Checks got against exp field by field, so a failure names the field. The
  * unit index of the fact is not packed: it comes back 0 whatever was put. */
 static void check_version(const char *file, int line,
                           const struct vpack_version *got,
                           const struct vpack_version *exp)
 {
-    if (same_version(got, exp) && got->fact.unit == 0)
+    if (vpack_equal(got, exp) && got->fact.unit == 0)
         return;
     const struct fact *f = &got->fact, *g = &exp->fact;
 #define FIELD(name, fmt, cast, a, b)                                           \
@@ -259,7 +246,7 @@ TEST(vpack_many_versions)
                       detail);
             break;
         }
-        if (!same_version(&got, &exp) || got.fact.unit != 0) {
+        if (!vpack_equal(&got, &exp) || got.fact.unit != 0) {
             CHECK_VERSION(&got, &exp);
             bad++;
         }
