@@ -11,7 +11,9 @@
 #   e) value and rank of toan_trinh against exact fractions
 #   f) the same records loaded as one batch: the same measures, except
 #      synced_on_time, which depends on arrival (and matches its own reference)
-# plus cli.sh, the command-line contract. Each check group counts once.
+# plus cli.sh, the command-line contract, and http_test.py, `chiso serve` over
+# real HTTP (ingest against the same reference, the live stream, restart,
+# access rules, malformed requests). Each check group counts once.
 #
 # Usage (from the top of the tree): CHISO=./chiso tests/integration/run.sh
 # Environment: CHISO (binary, default ./chiso), SEED, DOSSIERS, KEEP=1 keeps the
@@ -110,6 +112,20 @@ if [[ $summary =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
 else
     FAIL=$((FAIL + 1))
     echo "FAIL  cli.sh did not finish: $summary"
+fi
+
+# --- http_test.py: chiso serve over real HTTP ---------------------------------
+# It starts its own servers on free ports, one at a time, and prints its
+# checks and a "N passed, M failed" line like cli.sh.
+CHISO=$CHISO SEED=$SEED python3 "$HERE/http_test.py" >"$T/http.out" 2>&1
+grep -v ' passed, .* failed$' "$T/http.out"
+summary=$(tail -n 1 "$T/http.out")
+if [[ $summary =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
+    PASS=$((PASS + BASH_REMATCH[1]))
+    FAIL=$((FAIL + BASH_REMATCH[2]))
+else
+    FAIL=$((FAIL + 1))
+    echo "FAIL  http_test.py did not finish: $summary"
 fi
 
 # --- generate, compute the reference, load ----------------------------------
