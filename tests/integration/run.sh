@@ -11,8 +11,10 @@
 #   e) value and rank of toan_trinh against exact fractions
 #   f) the same records loaded as one batch: the same measures, except
 #      synced_on_time, which depends on arrival (and matches its own reference)
-# plus cli.sh, the command-line contract, and openapi_check.py, the HTTP API
-# against data/openapi.json. Each check group counts once.
+# plus cli.sh, the command-line contract; openapi_check.py, the HTTP API
+# against data/openapi.json; and http_test.py, `chiso serve` over real HTTP
+# (ingest against the same reference, the live stream, restart, access
+# rules, malformed requests). Each check group counts once.
 #
 # Usage (from the top of the tree): CHISO=./chiso tests/integration/run.sh
 # Environment: CHISO (binary, default ./chiso), SEED, DOSSIERS, KEEP=1 keeps the
@@ -123,6 +125,12 @@ tally cli.sh "$T/cli.out"
 # --- openapi_check.py: the HTTP API against data/openapi.json ----------------
 CHISO=$CHISO python3 "$HERE/openapi_check.py" >"$T/openapi.out" 2>&1
 tally openapi_check.py "$T/openapi.out"
+
+# --- http_test.py: chiso serve over real HTTP ---------------------------------
+# It starts its own servers on free ports, one at a time, and prints its
+# checks and a "N passed, M failed" line like cli.sh.
+CHISO=$CHISO SEED=$SEED python3 "$HERE/http_test.py" >"$T/http.out" 2>&1
+tally http_test.py "$T/http.out"
 
 # --- generate, compute the reference, load ----------------------------------
 G=$T/gen
