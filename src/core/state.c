@@ -146,6 +146,16 @@ void state_undo(struct state *st)
     }
 }
 
+bool state_stored(const struct state *st, const struct state_input *in,
+                  struct fact *out)
+{
+    uint32_t slot = dtable_find(st->table, in->key);
+    if (slot == DTABLE_NONE)
+        return false;
+    dtable_get(st->table, slot, out);
+    return true;
+}
+
 const struct fact *state_last_replaced(const struct state *st)
 {
     return &st->last_replaced;

@@ -69,6 +69,10 @@ enum chiso_err state_apply_input(struct state *st, const struct state_input *in,
                                  enum state_outcome *outcome,
                                  struct fact *applied);
 
+/* The stored fact of a prepared record's dossier; false for a new one. */
+bool state_stored(const struct state *st, const struct state_input *in,
+                  struct fact *out);
+
 /* The fact the last STATE_REPLACED outcome replaced. */
 const struct fact *state_last_replaced(const struct state *st);
 

@@ -286,9 +286,22 @@ static void take(struct ingest *in, const struct prep_item *it,
         refuse(in, &other, it->line, it->len);
         return;
     }
+    struct state *st = chiso_state(in->c);
+    struct fact held;
+    if (in->scope != UNIT_ROOT && state_stored(st, &it->in, &held) &&
+        !unit_is_within(units, held.unit, in->scope)) {
+        /* A writer may not take a dossier away from another unit. */
+        snprintf(other.field, sizeof other.field, "MaHoSo");
+        snprintf(other.reason, sizeof other.reason,
+                 "the dossier is held by unit %s, outside %s, the unit this "
+                 "writer may write for",
+                 unit_at(units, held.unit)->code,
+                 unit_at(units, in->scope)->code);
+        refuse(in, &other, it->line, it->len);
+        return;
+    }
     enum state_outcome result;
     struct fact f;
-    struct state *st = chiso_state(in->c);
     if (state_apply_input(st, &it->in, &result, &f) == CHISO_ELIMIT) {
         snprintf(other.field, sizeof other.field, "MaHoSo");
         snprintf(other.reason, sizeof other.reason,

@@ -340,13 +340,14 @@ void api_audit(struct server *s, struct MHD_Connection *conn,
     const char *bt = query_arg(conn, "before"), *lt = query_arg(conn, "limit");
     long long before = 0, limit = 100;
     char *end;
-    if (bt != NULL && ((before = strtoll(bt, &end, 10)) < 0 || *end != '\0')) {
+    if (bt != NULL &&
+        (*bt == '\0' || (before = strtoll(bt, &end, 10)) < 0 || *end != '\0')) {
         reply_error(out, MHD_HTTP_BAD_REQUEST, "bad_parameter",
                     "before: '%s' is not a batch number", bt);
         return;
     }
-    if (lt != NULL &&
-        ((limit = strtoll(lt, &end, 10)) < 1 || limit > 1000 || *end != '\0')) {
+    if (lt != NULL && (*lt == '\0' || (limit = strtoll(lt, &end, 10)) < 1 ||
+                       limit > 1000 || *end != '\0')) {
         reply_error(out, MHD_HTTP_BAD_REQUEST, "bad_parameter",
                     "limit: '%s' is not from 1 to 1000", lt);
         return;

@@ -55,6 +55,8 @@ struct request {
     double start; /* seconds, CLOCK_MONOTONIC */
     char method[8];
     char *url;
+    size_t dropped;    /* bytes of an oversized body dropped */
+    const char *allow; /* the Allow header of a 405 */
     char actor[8 + AUTH_ID_CHARS];
 };
 

@@ -22,6 +22,10 @@
 #include "engine/chiso.h"
 #include "server/internal.h"
 
+/* Bytes of an oversized body read and dropped before the connection is
+ * closed instead. */
+#define DROP_LIMIT ((size_t)256 << 20)
+
 static double now_s(void)
 {
     struct timespec ts;
@@ -56,6 +60,8 @@ static enum MHD_Result send_text(struct MHD_Connection *conn,
         MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);
     MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, type);
     MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+    if (r->allow != NULL)
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, r->allow);
     r->status = status;
     enum MHD_Result ret = MHD_queue_response(conn, status, resp);
     MHD_destroy_response(resp);
@@ -94,11 +100,10 @@ static bool identify(struct server *s, struct MHD_Connection *conn,
     if (h == NULL)
         return false;
     pthread_mutex_lock(&s->auth_mu);
-    /* Reloaded for an unknown id (at most once a second), and every 5 s
-     * anyway, so that a revoked token stops working within 5 s. */
+    /* Re-read at most once a second when a request comes, so that a token
+     * created or revoked while the server runs counts within ~2 s. */
     time_t now = time(NULL);
-    if ((!auth_knows(s->auth, h) && now != s->auth_loaded) ||
-        now - s->auth_loaded >= 5) {
+    if (now != s->auth_loaded) {
         struct auth *fresh = NULL;
         pthread_rwlock_wrlock(&s->lock); /* the store is single-user */
         if (auth_load(s->c, &fresh, NULL, 0) == CHISO_OK) {
@@ -165,13 +170,13 @@ static const struct {
     {"POST", "/api/v1/dossiers", R_DOSSIERS},
 };
 
-/* The route of a path; *method_ok false when the path exists with
- * another method; *rest the unit code of /api/v1/units/CODE. */
+/* The route of a path; *allowed the method the path takes when it exists
+ * with another (NULL otherwise); *rest the unit code of
+ * /api/v1/units/CODE. */
 static enum route find_route(const char *method, const char *url,
-                             bool *method_ok, const char **rest)
+                             const char **allowed, const char **rest)
 {
-    *method_ok = true;
-    enum route found = R_NONE;
+    *allowed = NULL;
     for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
         size_t n = strlen(routes[i].path);
         bool prefix = routes[i].path[n - 1] == '/';
@@ -184,10 +189,8 @@ static enum route find_route(const char *method, const char *url,
             *rest = prefix ? url + n : NULL;
             return routes[i].route;
         }
-        found = routes[i].route;
+        *allowed = routes[i].method;
     }
-    if (found != R_NONE)
-        *method_ok = false;
     return R_NONE;
 }
 
@@ -206,12 +209,17 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn,
         snprintf(r->method, sizeof r->method, "%s", method);
         r->url = xstrndup(url, 200);
         *con_cls = r;
-        /* A batch declaring a body over the limit is refused before it is
-         * read. */
+        /* A batch declaring a body over the limit, from a client that waits
+         * for "100 Continue" before sending it, is refused at once. Other
+         * clients send the body before they read an answer: it is read and
+         * dropped (up to a bound), so that they get their 413. */
         const char *cl = MHD_lookup_connection_value(
             conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+        const char *expect = MHD_lookup_connection_value(
+            conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_EXPECT);
         if (strcmp(method, "POST") == 0 &&
             strcmp(url, "/api/v1/dossiers") == 0 && cl != NULL &&
+            expect != NULL && strcasecmp(expect, "100-continue") == 0 &&
             strtoull(cl, NULL, 10) > s->opt->max_body) {
             struct reply rep = {0, NULL};
             reply_error(&rep, MHD_HTTP_CONTENT_TOO_LARGE, "too_large",
@@ -226,7 +234,11 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn,
          * so that the client gets its 413. */
         if (!r->too_big && r->len + *upload_data_size > s->opt->max_body) {
             r->too_big = true;
-        } else if (!r->too_big) {
+        } else if (r->too_big) {
+            r->dropped += *upload_data_size;
+            if (r->dropped > DROP_LIMIT)
+                return MHD_NO; /* enough: close the connection */
+        } else {
             r->body = xgrow(r->body, &r->cap, r->len + *upload_data_size + 1, 1);
             memcpy(r->body + r->len, upload_data, *upload_data_size);
             r->len += *upload_data_size;
@@ -236,9 +248,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn,
     }
 
     struct reply rep = {MHD_HTTP_OK, NULL};
-    bool method_ok;
-    const char *rest = NULL;
-    enum route route = find_route(method, url, &method_ok, &rest);
+    const char *allowed, *rest = NULL;
+    enum route route = find_route(method, url, &allowed, &rest);
     struct auth_who who;
     bool known = identify(s, conn, &who);
     if (known)
@@ -247,12 +258,14 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn,
                                                 MHD_HTTP_HEADER_AUTHORIZATION);
 
     if (route == R_NONE) {
-        if (!method_ok)
-            reply_error(&rep, MHD_HTTP_METHOD_NOT_ALLOWED, "method_not_allowed",
-                        "%s is not allowed on %s", method, url);
-        else
+        if (allowed == NULL) {
             reply_error(&rep, MHD_HTTP_NOT_FOUND, "not_found",
                         "no such endpoint: %s", url);
+            return send_reply(conn, r, &rep);
+        }
+        reply_error(&rep, MHD_HTTP_METHOD_NOT_ALLOWED, "method_not_allowed",
+                    "%s is not allowed on %s", method, url);
+        r->allow = allowed;
         return send_reply(conn, r, &rep);
     }
     if (route == R_HEALTH) {
@@ -429,7 +442,8 @@ int server_run(const struct server_options *opt)
     }
     struct MHD_Daemon *d = MHD_start_daemon(
         MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO |
-            MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG,
+            MHD_ALLOW_SUSPEND_RESUME |
+            (opt->log != NULL ? MHD_USE_ERROR_LOG : 0),
         0, NULL, NULL, handle, &s, MHD_OPTION_SOCK_ADDR, &sa,
         MHD_OPTION_THREAD_POOL_SIZE, threads,
         MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000,

@@ -110,60 +110,54 @@ static void publish(struct sse *x, const char *unit, const char *indicator,
     free(text);
 }
 
+static int by_month(const void *a, const void *b)
+{
+    const struct ingest_touch *x = a, *y = b;
+    return (x->month > y->month) - (x->month < y->month);
+}
+
 /* Computes and sends the events of one commit (the stream's lock held;
- * the engine's read lock taken here). */
-static void announce(struct sse *x, const struct job *j)
+ * the engine's read lock taken here): month by month, every indicator some
+ * client wants for each changed unit and its ancestors. */
+static void announce(struct sse *x, struct job *j)
 {
     struct server *s = x->s;
     const struct unit_registry *reg = chiso_units(s->c);
     const struct catalogue *cat = chiso_catalogue(s->c);
-    size_t nunits = units_count(reg);
-    int32_t months[64];
-    size_t nmonths = 0;
-    for (size_t i = 0; i < j->n && nmonths < 64; i++) {
-        size_t k = 0;
-        while (k < nmonths && months[k] != j->t[i].month)
-            k++;
-        if (k == nmonths)
-            months[nmonths++] = j->t[i].month;
-    }
-    unsigned char *seen = xcalloc(nunits * (nmonths ? nmonths : 1), 1);
+    qsort(j->t, j->n, sizeof *j->t, by_month);
+    unsigned char *seen = xmalloc(units_count(reg));
     pthread_rwlock_rdlock(&s->lock);
-    for (size_t i = 0; i < j->n; i++) {
-        size_t k = 0;
-        while (k < nmonths && months[k] != j->t[i].month)
-            k++;
-        if (k == nmonths)
-            continue;
+    for (size_t i = 0; i < j->n;) {
+        int32_t month = j->t[i].month;
         struct vt_period p = {.kind = VT_MONTH,
-                              .from = vt_month_first_day(months[k]),
-                              .to = vt_month_first_day(months[k] + 1) - 1};
+                              .from = vt_month_first_day(month),
+                              .to = vt_month_first_day(month + 1) - 1};
         char ptext[VT_PERIOD_TEXT];
         vt_period_format(&p, ptext);
-        for (uint32_t u = j->t[i].unit; u != UNIT_NONE;
-             u = unit_at(reg, u)->parent) {
-            if (seen[(size_t)u * nmonths + k])
-                break; /* and so were its ancestors */
-            seen[(size_t)u * nmonths + k] = 1;
-            const char *code = unit_at(reg, u)->code;
-            for (size_t m = 0; m < catalogue_count(cat); m++) {
-                const struct indicator *ind = catalogue_at(cat, m);
-                if (!anyone_wants(x, code, ind->code))
-                    continue;
-                struct indicator_value v;
-                chiso_value(s->c, ind, u, &p, &v);
-                json_t *o = json_value(&v);
-                json_object_set_new(o, "unit", json_string(code));
-                json_object_set_new(o, "indicator", json_string(ind->code));
-                json_object_set_new(o, "period", json_string(ptext));
-                char *text =
-                    json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(15));
-                json_decref(o);
-                if (text != NULL)
-                    publish(x, code, ind->code, text);
-                free(text);
+        memset(seen, 0, units_count(reg));
+        for (; i < j->n && j->t[i].month == month; i++)
+            for (uint32_t u = j->t[i].unit; u != UNIT_NONE && !seen[u];
+                 u = unit_at(reg, u)->parent) {
+                seen[u] = 1; /* its ancestors follow, once */
+                const char *code = unit_at(reg, u)->code;
+                for (size_t m = 0; m < catalogue_count(cat); m++) {
+                    const struct indicator *ind = catalogue_at(cat, m);
+                    if (!anyone_wants(x, code, ind->code))
+                        continue;
+                    struct indicator_value v;
+                    chiso_value(s->c, ind, u, &p, &v);
+                    json_t *o = json_value(&v);
+                    json_object_set_new(o, "unit", json_string(code));
+                    json_object_set_new(o, "indicator", json_string(ind->code));
+                    json_object_set_new(o, "period", json_string(ptext));
+                    char *text =
+                        json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(15));
+                    json_decref(o);
+                    if (text != NULL)
+                        publish(x, code, ind->code, text);
+                    free(text);
+                }
             }
-        }
     }
     pthread_rwlock_unlock(&s->lock);
     free(seen);
