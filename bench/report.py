@@ -63,6 +63,108 @@ def verdict(ok):
     return "**PASS**" if ok else "**MISS**"
 
 
+def http_section(w, g, fl, quick):
+    """The HTTP ingest section: bench/http_load.c against `chiso serve`."""
+    w("## HTTP ingest: record batches POSTed to `chiso serve`, acknowledged durably")
+    w("")
+    if g("http.status") != "ok" or fl("http.records_per_s") is None:
+        w(f"**The HTTP ingest step failed** (status {g('http.status', 'not run')}, "
+          f"server stopped cleanly: {g('http.stopped', 'unknown')}); see the run's "
+          "standard error and `http.err`, `http.serve.err` in the run directory.")
+        w("")
+        return
+    rounds, per = int(g("http.rounds")), int(g("http.round_batches"))
+    clients, lines = int(g("http.clients")), int(g("http.batch_lines"))
+    nsse = int(g("http.sse_batches"))
+    rate, sse99 = fl("http.records_per_s"), fl("http.sse_p99_ms")
+    rates = [fl(f"http.round.{r}.records_per_s") for r in range(1, rounds + 1)]
+    w(f"`chiso serve` (its default pool: a connection thread per core) on chiso's database "
+      f"right after the freshness batches (the bulk load's {fmt_int(g('main'))} dossiers and "
+      f"the batches' new ones), ready in {g('http.serve_start_s')} s. `bench/http_load.c` "
+      "(POSIX sockets, "
+      f"HTTP/1.1 keep-alive): {clients} client threads, each on its own connection, POST "
+      f"batches of {lines:,} NDJSON lines in turn to `/api/v1/dossiers`; the server answers "
+      "only once a batch is durably committed (WAL, `synchronous=FULL`), and every reply "
+      f"must be 200 and account for all {lines:,} lines (accepted + replaced + stale + "
+      "refused, one result per line). The records are new to the server: "
+      f"`chiso demo --no-load --seed {g('http.seed')}`, {fmt_int(g('http.dossiers'))} "
+      "dossiers, with every `MaHoSo` renamed from `DEMO-` to `HTTP-` (the demo numbers its "
+      "dossiers the same whatever the seed); as in the bulk file, about half the lines are "
+      "later versions of dossiers earlier in the file. "
+      f"{rounds} round{'s' if rounds > 1 else ''} of {per} batches "
+      f"({fmt_int(per * lines)} records{' each' if rounds > 1 else ''}), a round timed from "
+      "its first request to its last reply"
+      + (", the figure being the median round's" if rounds > 1 else "") + ". "
+      "During the load one more client holds the live stream (`GET /api/v1/stream?unit=VN"
+      "&indicator=toan_trinh`), as a dashboard would.")
+    w("")
+    w(f"Stream latency: then {nsse} more batches POSTed one at a time, the stream open; per "
+      "batch, from the POST's reply (the commit acknowledged) to the arrival of the last "
+      "of that commit's events for VN / `toan_trinh` (one per month the batch changed; "
+      "0 when the events came before the reply). One at a time because the events carry no "
+      "batch number, so under concurrent load they cannot be matched to a commit; how far the "
+      "stream trails the load shows as the drain below.")
+    w("")
+    w("| | measured | target | |")
+    w("|---|---:|---:|---|")
+    rtext = "" if rounds == 1 else " (median round; rounds: " + ", ".join(
+        f"{x:,.0f}" for x in rates) + ")"
+    w(f"| records/s acknowledged durably{rtext} | {rate:,.0f} | ≥ 100,000 | "
+      f"{verdict(rate >= 100_000)} |")
+    w(f"| clients × batch size | {clients} × {lines:,} records | | |")
+    w(f"| request latency under load, median / p99 ({fmt_int(rounds * per)} requests) | "
+      f"{fl('http.req_median_ms'):.1f} / {fl('http.req_p99_ms'):.1f} ms | | |")
+    w(f"| stream latency, reply → the commit's events, p50 / p99 ({nsse} batches) | "
+      f"{fl('http.sse_p50_ms'):.2f} / {sse99:.2f} ms | p99 ≤ 100 ms | "
+      f"{verdict(sse99 <= 100)} |")
+    w(f"| server stopped by SIGTERM, printed \"stopped\" | {g('http.stopped')} | | |")
+    w("")
+    w("| round | records | seconds | records/s | server ingest ms per batch | "
+      "server CPU s (cores busy) | client CPU s | other processes' CPU s | "
+      "stream drain ms |")
+    w("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for r in range(1, rounds + 1):
+        wall, srv = fl(f"http.round.{r}.wall"), fl(f"http.round.{r}.server_cpu_s")
+        w(f"| {r} | {fmt_int(per * lines)} | {wall:.2f} | {rates[r - 1]:,.0f} | "
+          f"{fl(f'http.round.{r}.server_ingest_ms'):.2f} | "
+          f"{srv:.2f} ({srv / wall:.2f}) | {fl(f'http.round.{r}.client_cpu_s'):.2f} | "
+          f"{fl(f'http.round.{r}.other_cpu_s'):.2f} | "
+          f"{g(f'http.round.{r}.drain_ms', '—')} |")
+    w("")
+    w(f"- Outcomes of the {fmt_int(g('http.records'))} records of the load: "
+      f"{fmt_int(g('http.accepted'))} accepted (new dossiers), {fmt_int(g('http.replaced'))} "
+      f"replaced, {fmt_int(g('http.stale'))} stale, {fmt_int(g('http.refused'))} refused.")
+    w(f"- Request latency under load: mean {fl('http.req_mean_ms'):.1f} ms, max "
+      f"{fl('http.req_max_ms'):.1f} ms. One batch at a time (the stream phase): median "
+      f"{fl('http.seq_req_median_ms'):.1f} ms, p99 {fl('http.seq_req_p99_ms'):.1f} ms, of "
+      f"which the server's ingest took {fl('http.seq_server_ingest_ms'):.2f} ms on average; "
+      "the rest is receiving the body, the reply's JSON and the network.")
+    w("- \"Server ingest ms per batch\": the server's own `chiso_ingest_seconds` (`/metrics`), "
+      "from asking for the engine's write lock to the commit done and handed to the stream: "
+      "under load it includes waiting for the lock while another batch is applied.")
+    w(f"- Stream: {fl('http.sse_events_per_batch'):.1f} events per commit on average; the "
+      f"first event of a commit p50 / p99 {fl('http.sse_first_p50_ms'):.2f} / "
+      f"{fl('http.sse_first_p99_ms'):.2f} ms after the reply, the last at most "
+      f"{fl('http.sse_max_ms'):.2f} ms; in {g('http.sse_before_ack')} of {nsse} batches the "
+      f"events arrived before the reply. During the load the stream delivered "
+      f"{fmt_int(g('http.load_events', 0))} events; after each round every event the server "
+      f"counted had arrived within {fl('http.drain_max_ms'):.1f} ms of the round's last reply.")
+    w("- \"Other processes' CPU\": the machine's busy CPU time (`/proc/stat`) during the "
+      "round minus the server's and the client's: work by anything else on the machine "
+      "(and kernel work charged to no process) that competed with the server for the "
+      f"{g('cores')} cores.")
+    other = sum(fl(f"http.round.{r}.other_cpu_s") for r in range(1, rounds + 1))
+    busy = other / fl("http.wall")
+    if busy > 0.25:
+        w(f"- **The load shared the machine**: other processes kept {busy:.2f} of the "
+          f"{g('cores')} cores busy on average while it ran, so these figures understate "
+          "what the server does alone.")
+    if quick:
+        w(f"- Quick run: {fmt_int(per * lines)} records in one round, too few for a stable "
+          "figure; `make bench` sends 3 rounds of 300,000.")
+    w("")
+
+
 def main():
     run, out = sys.argv[1], sys.argv[2]
     e = load_env(os.path.join(run, "results.env"))
@@ -198,6 +300,9 @@ def main():
         w("| each batch durably committed before the answer | chiso: `ingest_finish` commits "
           "(WAL, synchronous=FULL) before `chiso_rank` | **PASS** |")
         w("")
+
+    # --- HTTP ingest
+    http_section(w, g, fl, quick)
 
     # --- memory
     info = json.load(open(os.path.join(run, "chiso.info.json")))
@@ -372,6 +477,11 @@ def main():
         i = max(k for k, l in enumerate(extra) if l.startswith("listen_addresses = '127.0.0.1'"))
         w("  `" + "; ".join(l for l in extra[i:] if l.strip() and not l.startswith(
             ("port", "unix_socket", "listen"))) + "`.")
+    if g("http.rounds"):
+        w(f"""- chiso HTTP ingest: `chiso token create --unit VN --role admin`, then `chiso serve --db
+  chiso.db --listen 127.0.0.1:0 --quiet` (on the port it prints), `bench/http_load -c
+  {g('http.clients')} -r {g('http.rounds')} -s {g('http.sse_batches')} -p PID HOST:PORT TOKEN
+  b-*.ndjson` (built with `cc -O2`: POSIX sockets and threads only), then SIGTERM.""")
     w("""- The peers keep the latest version per `MaHoSo` exactly as chiso does (SPEC §4.1: the
   highest `NgayCapNhat`, an equal stamp going to the later arrival, so a batch version replaces
   the stored one when its stamp is ≥ the stored one's), and compute the same measures from the

@@ -21,6 +21,13 @@
 #      durably committed, then the 34 provinces ranked by toan_trinh for
 #      2025-12 (fresh.c for chiso, sql/ranking.sql for the peers); every
 #      ranking must equal chiso's;
+#   4b. HTTP ingest (chiso only): `chiso serve` on the same database after
+#      the freshness batches; http_load.c POSTs batches of 1,000 records the
+#      server has not seen (`chiso demo --seed 7`, MaHoSo renamed HTTP-...)
+#      from 4 client threads, in rounds, with a client on the live stream;
+#      then one batch at a time, the time from each reply to the commit's
+#      events on the stream. The server is stopped with SIGTERM and must print
+#      "stopped";
 #   5. report.py writes the results file.
 # A mismatch is printed with its differences, marked at the top of the results
 # file, and makes the run exit 1 (after every system has run).
@@ -40,19 +47,30 @@ esac
 if [ "$MODE" = quick ]; then
     SIZES="5000 10000 20000"
     BATCHES=20
+    HTTP_DOSSIERS=30000 # ~60,800 lines: 1 round of 40 batches, 20 for the stream
+    HTTP_ROUNDS=1
+    HTTP_ROUND_BATCHES=40
+    HTTP_SSE_BATCHES=20
     RESULTS=$HERE/RESULTS-quick.md
 else
     SIZES="100000 300000 1000000"
     BATCHES=100
+    HTTP_DOSSIERS=500000 # ~1,013,000 lines: 3 rounds of 300 batches, 100 for the stream
+    HTTP_ROUNDS=3
+    HTTP_ROUND_BATCHES=300
+    HTTP_SSE_BATCHES=100
     RESULTS=$HERE/RESULTS.md
 fi
 # For trying other sizes (not for the results files): BENCH_SIZES="a b c"
-# (the largest is the bulk size), BENCH_BATCHES=n, BENCH_RESULTS=file.
+# (the largest is the bulk size), BENCH_BATCHES=n, BENCH_RESULTS=file,
+# BENCH_HTTP_CLIENTS=n (client threads of the HTTP load, default 4).
 SIZES=${BENCH_SIZES:-$SIZES}
 BATCHES=${BENCH_BATCHES:-$BATCHES}
 RESULTS=${BENCH_RESULTS:-$RESULTS}
 MAIN=${SIZES##* }
 BATCH_LINES=1000
+HTTP_CLIENTS=${BENCH_HTTP_CLIENTS:-4}
+HTTP_SEED=7 # not the bulk's 42: other records, renamed so every dossier is new
 ARRIVED=20260101000000                                   # bulk arrival, Vietnam time
 FRESH_UNIX=$(date -d '2026-01-02T00:00:00+07:00' +%s)   # batch i arrives at + 60 i
 FRESH_WALL=$((FRESH_UNIX + 7 * 3600))                     # the same in Vietnam wall time
@@ -75,14 +93,20 @@ chmod a+rx "$R"
 put() { printf '%s=%s\n' "$1" "$2" >>"$R/results.env"; }
 
 PGDIR=""
+SERVE_PID=""
 cleanup() {
+    if [ -n "$SERVE_PID" ]; then
+        kill -TERM "$SERVE_PID" 2>/dev/null
+        wait "$SERVE_PID" 2>/dev/null
+    fi
     if [ -n "$PGDIR" ]; then
         "$HERE/pg.sh" stop "$PGDIR" || true
         rm -rf "$PGDIR"
     fi
     if [ "${BENCH_KEEP:-0}" != 1 ]; then
         rm -f "$R"/*.ndjson "$R"/*.db "$R"/*.db-wal "$R"/*.db-shm "$R"/*.duckdb "$R"/*.duckdb.wal
-        rm -rf "$R/batches" "$R/chiso" "$R/libchiso.a" "$R/fresh"
+        rm -rf "$R/batches" "$R/http-batches" "$R/chiso" "$R/libchiso.a" "$R/fresh" \
+            "$R/http_load"
     fi
 }
 trap cleanup EXIT
@@ -100,6 +124,8 @@ cc -O2 -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -I"$ROOT/src" -I"$ROOT/b
     -o "$R/fresh" "$HERE/fresh.c" "$R/libchiso.a" \
     $(pkg-config --cflags --libs sqlite3 jansson libsodium libzstd) -lm -lpthread ||
     die "cannot build bench/fresh.c with build/libchiso.a"
+cc -O2 -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -o "$R/http_load" \
+    "$HERE/http_load.c" -lm -lpthread || die "cannot build bench/http_load.c"
 
 # timed NAME COMMAND...: runs COMMAND, its standard output in $R/NAME.out and
 # standard error in $R/NAME.err; records NAME.wall (seconds) and NAME.rss (KiB,
@@ -136,6 +162,56 @@ check() { # check KIND PEER_FILE NAME: compare with chiso's answer
     fi
 }
 
+# http_ingest: `chiso serve` on $R/chiso.db, bench/http_load against it (its
+# key=value figures go into results.env), SIGTERM, "stopped" checked.
+# Returns non-zero when anything failed.
+http_ingest() {
+    local token port t0 st sst
+    token=$("$CHISO" token create --db "$R/chiso.db" --unit VN --role admin \
+        --note bench) || { echo "bench: chiso token create failed" >&2; return 1; }
+    sync
+    t0=$(date +%s%N)
+    "$CHISO" serve --db "$R/chiso.db" --listen 127.0.0.1:0 --quiet \
+        >"$R/http.serve.out" 2>"$R/http.serve.err" &
+    SERVE_PID=$!
+    for _ in $(seq 600); do # up to 60 s: the server rebuilds the live state
+        port=$(sed -n 's/^listening on 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$R/http.serve.out")
+        [ -n "$port" ] && break
+        kill -0 "$SERVE_PID" 2>/dev/null || break
+        sleep 0.1
+    done
+    if [ -z "$port" ]; then
+        echo "bench: chiso serve did not start:" >&2
+        tail -n 20 "$R/http.serve.err" >&2
+        kill -TERM "$SERVE_PID" 2>/dev/null
+        wait "$SERVE_PID" 2>/dev/null
+        SERVE_PID=""
+        return 1
+    fi
+    put http.serve_start_s "$(awk -v a="$t0" -v b="$(date +%s%N)" 'BEGIN { printf "%.2f", (b - a) / 1e9 }')"
+    # shellcheck disable=SC2086
+    "$R/http_load" -c "$HTTP_CLIENTS" -r "$HTTP_ROUNDS" -s "$HTTP_SSE_BATCHES" \
+        -p "$SERVE_PID" -o "$R/http" "127.0.0.1:$port" "$token" $HTTP_FILES \
+        >"$R/http.env" 2>"$R/http.err"
+    st=$?
+    cat "$R/http.env" >>"$R/results.env"
+    cat "$R/http.err" >&2
+    kill -TERM "$SERVE_PID"
+    wait "$SERVE_PID"
+    sst=$?
+    SERVE_PID=""
+    if grep -qx stopped "$R/http.serve.out" && [ $sst = 0 ]; then
+        put http.stopped yes
+    else
+        put http.stopped "no (exit status $sst)"
+        echo "bench: chiso serve did not stop cleanly (status $sst):" >&2
+        tail -n 20 "$R/http.serve.err" >&2
+        st=1
+    fi
+    grep -E '^http\.(records_per_s|req_median_ms|req_p99_ms|sse_p50_ms|sse_p99_ms)=' "$R/http.env"
+    [ $st = 0 ]
+}
+
 # --- machine ----------------------------------------------------------------
 put mode "$MODE"
 put seed "$SEED"
@@ -155,6 +231,8 @@ put sizes "$SIZES"
 put main "$MAIN"
 put batches "$BATCHES"
 put batch_lines "$BATCH_LINES"
+put http.seed "$HTTP_SEED"
+put http.dossiers "$HTTP_DOSSIERS"
 
 # --- 1. data ----------------------------------------------------------------
 say "data: chiso demo --seed $SEED, sizes $SIZES"
@@ -175,6 +253,27 @@ chmod -R a+rX "$R/batches"
 BATCH_FILES=$(ls "$R"/batches/batch-*.ndjson)
 UNITS=$R/batches/units.csv
 OLD=$R/batches/old_province.csv
+HTTP_NEED=$((HTTP_ROUNDS * HTTP_ROUND_BATCHES + HTTP_SSE_BATCHES))
+say "data: HTTP batches, chiso demo --seed $HTTP_SEED, $HTTP_DOSSIERS dossiers"
+# The demo's codes are DEMO-2025-<sequence> whatever the seed: renamed, so that
+# every dossier is one the bulk-loaded server has not seen.
+"$CHISO" demo --no-load --out "$R/http.ndjson" --dossiers "$HTTP_DOSSIERS" \
+    --seed "$HTTP_SEED" >/dev/null || die "chiso demo --dossiers $HTTP_DOSSIERS failed"
+mkdir -p "$R/http-batches"
+sed 's/^{"MaHoSo":"DEMO-/{"MaHoSo":"HTTP-/' "$R/http.ndjson" |
+    split -l "$BATCH_LINES" -a 5 -d --additional-suffix=.ndjson - "$R/http-batches/b-" ||
+    die "cannot split the HTTP batches"
+put http.data_lines "$(wc -l <"$R/http.ndjson")"
+rm -f "$R/http.ndjson"
+if grep -qv '^{"MaHoSo":"HTTP-' "$R"/http-batches/b-*.ndjson; then
+    die "a line of the HTTP batches does not start with a renamed MaHoSo"
+fi
+HTTP_FILES=$(printf '%s\n' "$R"/http-batches/b-*.ndjson | head -n "$HTTP_NEED")
+# shellcheck disable=SC2086
+if [ "$(echo "$HTTP_FILES" | wc -l)" != "$HTTP_NEED" ] ||
+    [ "$(cat $HTTP_FILES | wc -l)" != $((HTTP_NEED * BATCH_LINES)) ]; then
+    die "need $HTTP_NEED HTTP batches of $BATCH_LINES lines; raise HTTP_DOSSIERS"
+fi
 
 # --- 2. growth ----------------------------------------------------------------
 for n in $SIZES; do
@@ -204,6 +303,14 @@ say "chiso: freshness ($BATCHES batches)"
 # shellcheck disable=SC2086
 timed chiso.fresh "$R/fresh" "$R/chiso.db" "$R/chiso.ranks.csv" "$R/chiso.times.tsv" \
     "$FRESH_UNIX" $BATCH_FILES || die "bench/fresh failed"
+
+say "chiso: HTTP ingest ($HTTP_CLIENTS clients, $HTTP_ROUNDS x $HTTP_ROUND_BATCHES batches, then $HTTP_SSE_BATCHES one at a time)"
+if http_ingest; then
+    put http.status ok
+else
+    put http.status FAILED
+    FAILED=1
+fi
 rm -f "$R/chiso.db"*
 
 # --- DuckDB ---------------------------------------------------------------------
