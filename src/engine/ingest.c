@@ -7,6 +7,7 @@
  */
 #include "engine/ingest.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -414,32 +415,53 @@ static enum chiso_err take_batch(struct ingest *in, struct prep_batch *pb,
 /* Lines per prepared batch of ingest_buffer. */
 #define BUFFER_BATCH_LINES 8192u
 
+/* Cuts at most max lines from buf at *pos into pb's items and starts
+ * preparing them. */
+static void cut_lines(struct chiso *c, const char *buf, size_t len,
+                      size_t *pos, size_t max, int64_t arrival,
+                      struct prep_batch *pb)
+{
+    pb->n = 0;
+    while (*pos < len && pb->n < max) {
+        const char *nl = memchr(buf + *pos, '\n', len - *pos);
+        size_t end = nl ? (size_t)(nl - buf) : len;
+        prep_batch_reserve(pb, pb->n + 1);
+        bool too_long = end - *pos > CHISO_MAX_LINE_BYTES;
+        pb->items[pb->n++] = (struct prep_item){
+            .line = too_long ? "" : buf + *pos,
+            .len = too_long ? 0 : end - *pos,
+            .too_long = too_long,
+        };
+        *pos = end + 1;
+    }
+    prep_start(chiso_prep(c), pb, chiso_units(c), chiso_state(c), arrival);
+}
+
 enum chiso_err ingest_buffer(struct ingest *in, const char *buf, size_t len,
                              int64_t arrival, char *detail, size_t detail_size)
 {
-    struct chiso *c = in->c;
-    struct prep_batch *pb = chiso_prep_batch(c, 0);
+    struct prep_batch *pb = chiso_prep_batch(in->c, 0);
     enum chiso_err rc = CHISO_OK;
     size_t pos = 0;
     while (rc == CHISO_OK && pos < len) {
-        pb->n = 0;
-        while (pos < len && pb->n < BUFFER_BATCH_LINES) {
-            const char *nl = memchr(buf + pos, '\n', len - pos);
-            size_t end = nl ? (size_t)(nl - buf) : len;
-            prep_batch_reserve(pb, pb->n + 1);
-            bool too_long = end - pos > CHISO_MAX_LINE_BYTES;
-            pb->items[pb->n++] = (struct prep_item){
-                .line = too_long ? "" : buf + pos,
-                .len = too_long ? 0 : end - pos,
-                .too_long = too_long,
-            };
-            pos = end + 1;
-        }
-        prep_start(chiso_prep(c), pb, chiso_units(c), chiso_state(c),
-                   arrival);
+        cut_lines(in->c, buf, len, &pos, BUFFER_BATCH_LINES, arrival, pb);
         rc = take_batch(in, pb, detail, detail_size);
     }
     return rc;
+}
+
+void ingest_prepare(struct chiso *c, const char *buf, size_t len,
+                    int64_t arrival, struct prep_batch *pb)
+{
+    size_t pos = 0;
+    cut_lines(c, buf, len, &pos, SIZE_MAX, arrival, pb);
+    prep_wait(chiso_prep(c), pb);
+}
+
+enum chiso_err ingest_prepared(struct ingest *in, struct prep_batch *pb,
+                               char *detail, size_t detail_size)
+{
+    return take_batch(in, pb, detail, detail_size);
 }
 
 const struct ingest_counts *ingest_counts(const struct ingest *in)

@@ -102,6 +102,19 @@ enum chiso_err ingest_buffer(struct ingest *in, const char *buf, size_t len,
                              int64_t arrival, char *detail,
                              size_t detail_size);
 
+/*
+ * ingest_buffer in two steps, for callers that take the engine's write lock
+ * only to apply: ingest_prepare parses every line of buf into pb (the
+ * caller's) on the engine's threads, reading nothing that a load changes,
+ * so it may run concurrently with a session; ingest_prepared then takes
+ * them into a session. buf must outlive both.
+ */
+struct prep_batch;
+void ingest_prepare(struct chiso *c, const char *buf, size_t len,
+                    int64_t arrival, struct prep_batch *pb);
+enum chiso_err ingest_prepared(struct ingest *in, struct prep_batch *pb,
+                               char *detail, size_t detail_size);
+
 /* Marks the next line as too long (its bytes were not kept). */
 enum chiso_err ingest_too_long(struct ingest *in, char *detail,
                                size_t detail_size);

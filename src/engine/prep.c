@@ -16,7 +16,7 @@
 
 #include "core/mem.h"
 
-#define MAX_BATCHES 4
+#define MAX_BATCHES 16
 #define MAX_THREADS 64u
 
 struct prep_pool {
@@ -116,6 +116,7 @@ static bool claim(struct prep_pool *p, struct prep_batch *only,
             memmove(&p->queue[q], &p->queue[q + 1],
                     (p->nqueued - q - 1) * sizeof *p->queue);
             p->nqueued--;
+            pthread_cond_broadcast(&p->done); /* room for prep_start */
         }
         return true;
     }
@@ -219,11 +220,8 @@ void prep_start(struct prep_pool *p, struct prep_batch *b,
     }
     memset(b->slice_done, 0, b->nslices);
     pthread_mutex_lock(&p->mu);
-    if (p->nqueued == MAX_BATCHES) {
-        fprintf(stderr, "chiso: prep_start: more than %d batches\n",
-                MAX_BATCHES);
-        abort();
-    }
+    while (p->nqueued == MAX_BATCHES) /* many callers at once: wait */
+        pthread_cond_wait(&p->done, &p->mu);
     p->queue[p->nqueued++] = b;
     pthread_cond_broadcast(&p->work);
     pthread_mutex_unlock(&p->mu);

@@ -76,7 +76,7 @@ void prep_pool_destroy(struct prep_pool *p);
 unsigned prep_default_threads(void);
 
 /* Starts preparing b's items for state (records arriving at `arrival`).
- * At most four batches are in the pool at a time. */
+ * With MAX_BATCHES (16) batches waiting already, waits for room. */
 void prep_start(struct prep_pool *p, struct prep_batch *b,
                 const struct unit_registry *units, const struct state *state,
                 int64_t arrival);

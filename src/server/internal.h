@@ -20,6 +20,12 @@ struct MHD_Connection;
 struct chiso;
 struct sse;
 
+/* Batches of at most this many lines are parsed before the write lock; up
+ * to SERVER_FREE_BATCHES parsing scratches are kept between requests. */
+#define SERVER_PREPARED_LINES 8192u
+#define SERVER_FREE_BATCHES 8
+struct prep_batch;
+
 /* Prometheus counters (monotonic) and gauges. */
 #define LATENCY_BUCKETS 12
 struct metrics {
@@ -44,6 +50,10 @@ struct server {
     time_t auth_loaded;
     struct sse *sse;
     struct metrics m;
+    /* Parsing scratch for batches, kept between requests. */
+    pthread_mutex_t batch_mu;
+    struct prep_batch *free_batches[SERVER_FREE_BATCHES];
+    int nfree;
 };
 
 /* One request: its body as it arrives, and what the log line needs. */
@@ -60,10 +70,13 @@ struct request {
     char actor[8 + AUTH_ID_CHARS];
 };
 
-/* What a handler answers: status and a JSON document (owned). */
+/* What a handler answers: status and a JSON document (owned), or its
+ * text already written (text, len; owned; then json is NULL). */
 struct reply {
     unsigned status;
     json_t *json;
+    char *text;
+    size_t len;
 };
 
 /* Sets an error reply {"error": {"code": code, "message": ...}}. */

@@ -20,6 +20,7 @@
 #include "core/mem.h"
 #include "core/unit.h"
 #include "engine/chiso.h"
+#include "engine/prep.h"
 #include "server/internal.h"
 
 /* Bytes of an oversized body read and dropped before the connection is
@@ -71,6 +72,12 @@ static enum MHD_Result send_text(struct MHD_Connection *conn,
 static enum MHD_Result send_reply(struct MHD_Connection *conn,
                                   struct request *r, struct reply *rep)
 {
+    if (rep->text != NULL) {
+        char *text = rep->text;
+        rep->text = NULL;
+        return send_text(conn, r, rep->status, "application/json", text,
+                         rep->len);
+    }
     char *text = json_dumps(rep->json, JSON_COMPACT | JSON_REAL_PRECISION(15));
     json_decref(rep->json);
     rep->json = NULL;
@@ -221,7 +228,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn,
             strcmp(url, "/api/v1/dossiers") == 0 && cl != NULL &&
             expect != NULL && strcasecmp(expect, "100-continue") == 0 &&
             strtoull(cl, NULL, 10) > s->opt->max_body) {
-            struct reply rep = {0, NULL};
+            struct reply rep = {.status = 0};
             reply_error(&rep, MHD_HTTP_CONTENT_TOO_LARGE, "too_large",
                         "the body is larger than %zu bytes; send smaller "
                         "batches", s->opt->max_body);
@@ -239,6 +246,15 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn,
             if (r->dropped > DROP_LIMIT)
                 return MHD_NO; /* enough: close the connection */
         } else {
+            if (r->cap == 0) {
+                /* Sized once from the declared length (within the limit):
+                 * growing per chunk was 5% of a batch's time. */
+                const char *cl = MHD_lookup_connection_value(
+                    conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+                unsigned long long want = cl ? strtoull(cl, NULL, 10) : 0;
+                if (want > 0 && want <= s->opt->max_body)
+                    r->body = xgrow(r->body, &r->cap, (size_t)want + 1, 1);
+            }
             r->body = xgrow(r->body, &r->cap, r->len + *upload_data_size + 1, 1);
             memcpy(r->body + r->len, upload_data, *upload_data_size);
             r->len += *upload_data_size;
@@ -247,7 +263,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn,
         return MHD_YES;
     }
 
-    struct reply rep = {MHD_HTTP_OK, NULL};
+    struct reply rep = {.status = MHD_HTTP_OK};
     const char *allowed, *rest = NULL;
     enum route route = find_route(method, url, &allowed, &rest);
     struct auth_who who;
@@ -417,6 +433,8 @@ int server_run(const struct server_options *opt)
     }
     pthread_rwlock_init(&s.lock, NULL);
     pthread_mutex_init(&s.auth_mu, NULL);
+    pthread_mutex_init(&s.batch_mu, NULL);
+    chiso_prep(s.c); /* the parsing threads, before requests race for them */
     s.sse = sse_create(&s);
 
     /* Signals are taken by sigwait below, never by the pool's threads. */
@@ -480,6 +498,11 @@ int server_run(const struct server_options *opt)
     sse_destroy(s.sse);
     auth_free(s.auth);
     chiso_close(s.c);
+    for (int i = 0; i < s.nfree; i++) {
+        prep_batch_free(s.free_batches[i]);
+        free(s.free_batches[i]);
+    }
+    pthread_mutex_destroy(&s.batch_mu);
     pthread_rwlock_destroy(&s.lock);
     pthread_mutex_destroy(&s.auth_mu);
     printf("stopped\n");
