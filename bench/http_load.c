@@ -36,9 +36,9 @@
  *    cannot be matched to a commit, and only the drain above is measured.
  *
  * Both phases also report the server's own mean ingest time per batch, from
- * /metrics (chiso_ingest_seconds: from asking for the engine's write lock to
- * the commit done and handed to the stream), so that the share of a request
- * spent outside the engine (body, reply, HTTP) shows.
+ * /metrics (chiso_ingest_seconds: from taking the engine's write lock, the
+ * batch already parsed, to the commit done), so that the share of a request
+ * spent outside the locked part (parsing, body, reply, HTTP) shows.
  *
  * Standard output: key=value lines (http.*) for bench/run.sh's results file.
  * With -o: PREFIX.requests.tsv (phase, batch, ms, lines, seconds from the

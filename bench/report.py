@@ -140,8 +140,8 @@ def http_section(w, g, fl, quick):
       f"which the server's ingest took {fl('http.seq_server_ingest_ms'):.2f} ms on average; "
       "the rest is receiving the body, the reply's JSON and the network.")
     w("- \"Server ingest ms per batch\": the server's own `chiso_ingest_seconds` (`/metrics`), "
-      "from asking for the engine's write lock to the commit done and handed to the stream: "
-      "under load it includes waiting for the lock while another batch is applied.")
+      "from taking the engine's write lock (the batch already parsed) to the commit done; "
+      "under load, batches wait for the lock in turn, which this does not count.")
     w(f"- Stream: {fl('http.sse_events_per_batch'):.1f} events per commit on average; the "
       f"first event of a commit p50 / p99 {fl('http.sse_first_p50_ms'):.2f} / "
       f"{fl('http.sse_first_p99_ms'):.2f} ms after the reply, the last at most "
