@@ -26,10 +26,10 @@
  *    the rest of the machine took meanwhile.
  * 2. Stream latency: the last SSE_BATCHES files (default 100) are POSTed one
  *    at a time on one connection, the stream open. The server computes a
- *    commit's events in one go on its stream thread, holding the stream's
- *    mutex, and the stream's connection can take none of them before it is
- *    done: so once one event of the commit has arrived, /metrics counts all
- *    of them, and the client waits for that many. Latency = the arrival of
+ *    commit's events on its stream thread and hands them to the clients
+ *    together, under the stream's mutex: so once one event of the commit
+ *    has arrived, /metrics counts all of them, and the client waits for
+ *    that many. Latency = the arrival of
  *    the commit's last event (apart: its first) minus the moment the POST's
  *    reply was read; 0 when the events came first. One batch at a time,
  *    because the events carry no batch number: under concurrent load they

@@ -86,28 +86,53 @@ static bool wants(const struct client *c, const char *unit,
 
 static bool anyone_wants(struct sse *x, const char *unit, const char *indicator)
 {
-    for (struct client *c = x->clients; c != NULL; c = c->next)
-        if (wants(c, unit, indicator))
-            return true;
-    return false;
+    bool yes = false;
+    pthread_mutex_lock(&x->mu);
+    for (struct client *c = x->clients; c != NULL && !yes; c = c->next)
+        yes = wants(c, unit, indicator);
+    pthread_mutex_unlock(&x->mu);
+    return yes;
 }
 
-static void publish(struct sse *x, const char *unit, const char *indicator,
-                    const char *json)
+/* A commit's events, computed before any is sent. */
+struct event {
+    const char *unit, *indicator; /* codes, owned by the engine */
+    char *text;                   /* "event: value\ndata: {...}\n\n" */
+    size_t len;
+};
+
+struct events {
+    struct event *e;
+    size_t n, cap;
+};
+
+static void add_event(struct events *ev, const char *unit,
+                      const char *indicator, const char *json)
 {
-    char head[] = "event: value\ndata: ";
-    size_t jl = strlen(json);
-    char *text = xmalloc(sizeof head - 1 + jl + 2);
+    static const char head[] = "event: value\ndata: ";
+    size_t jl = strlen(json), n = sizeof head - 1 + jl + 2;
+    char *text = xmalloc(n);
     memcpy(text, head, sizeof head - 1);
     memcpy(text + sizeof head - 1, json, jl);
     memcpy(text + sizeof head - 1 + jl, "\n\n", 2);
-    size_t n = sizeof head - 1 + jl + 2;
-    for (struct client *c = x->clients; c != NULL; c = c->next)
-        if (wants(c, unit, indicator)) {
-            client_put(c, text, n);
-            atomic_fetch_add(&x->s->m.sse_events, 1);
-        }
-    free(text);
+    ev->e = xgrow(ev->e, &ev->cap, ev->n + 1, sizeof *ev->e);
+    ev->e[ev->n++] = (struct event){unit, indicator, text, n};
+}
+
+/* Sends a commit's events together: a client sees all of them or none. */
+static void publish(struct sse *x, struct events *ev)
+{
+    pthread_mutex_lock(&x->mu);
+    for (size_t i = 0; i < ev->n; i++)
+        for (struct client *c = x->clients; c != NULL; c = c->next)
+            if (wants(c, ev->e[i].unit, ev->e[i].indicator)) {
+                client_put(c, ev->e[i].text, ev->e[i].len);
+                atomic_fetch_add(&x->s->m.sse_events, 1);
+            }
+    pthread_mutex_unlock(&x->mu);
+    for (size_t i = 0; i < ev->n; i++)
+        free(ev->e[i].text);
+    free(ev->e);
 }
 
 static int by_month(const void *a, const void *b)
@@ -116,9 +141,10 @@ static int by_month(const void *a, const void *b)
     return (x->month > y->month) - (x->month < y->month);
 }
 
-/* Computes and sends the events of one commit (the stream's lock held;
- * the engine's read lock taken here): month by month, every indicator some
- * client wants for each changed unit and its ancestors. */
+/* Computes the events of one commit, month by month, every indicator some
+ * client wants for each changed unit and its ancestors, under the engine's
+ * read lock; then sends them at once. The stream's lock is not held while
+ * computing, so that sending to clients never waits for it. */
 static void announce(struct sse *x, struct job *j)
 {
     struct server *s = x->s;
@@ -126,6 +152,7 @@ static void announce(struct sse *x, struct job *j)
     const struct catalogue *cat = chiso_catalogue(s->c);
     qsort(j->t, j->n, sizeof *j->t, by_month);
     unsigned char *seen = xmalloc(units_count(reg));
+    struct events ev = {0};
     pthread_rwlock_rdlock(&s->lock);
     for (size_t i = 0; i < j->n;) {
         int32_t month = j->t[i].month;
@@ -154,13 +181,14 @@ static void announce(struct sse *x, struct job *j)
                         json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(15));
                     json_decref(o);
                     if (text != NULL)
-                        publish(x, code, ind->code, text);
+                        add_event(&ev, code, ind->code, text);
                     free(text);
                 }
             }
     }
     pthread_rwlock_unlock(&s->lock);
     free(seen);
+    publish(x, &ev);
 }
 
 static void *run(void *arg)
@@ -176,9 +204,11 @@ static void *run(void *arg)
         x->head = j->next;
         if (x->head == NULL)
             x->tail = NULL;
+        pthread_mutex_unlock(&x->mu);
         announce(x, j);
         free(j->t);
         free(j);
+        pthread_mutex_lock(&x->mu);
     }
     pthread_mutex_unlock(&x->mu);
     return NULL;
