@@ -465,6 +465,8 @@ int server_run(const struct server_options *opt)
         0, NULL, NULL, handle, &s, MHD_OPTION_SOCK_ADDR, &sa,
         MHD_OPTION_THREAD_POOL_SIZE, threads,
         MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000,
+        /* One address cannot take every connection (slow clients). */
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)64,
         /* A slow or silent client is cut after 30 s of no progress. */
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
         MHD_OPTION_NOTIFY_COMPLETED, completed, &s,
