@@ -425,19 +425,21 @@ static enum chiso_err sq_update_batch(struct store *s,
     return step_done(ss, ST_UPDATE_BATCH, "updating a batch");
 }
 
-/* Runs sql (with ?1 bound to arg when it has a parameter) and calls row for
- * each result row until it returns an error. */
+/* Runs sql (with ?1 bound to arg and ?2 to arg2, when it has them) and
+ * calls row for each result row until it returns an error. */
 typedef enum chiso_err (*row_fn)(sqlite3_stmt *st, void *ctx);
 
-static enum chiso_err scan(struct sqlite_store *ss, const char *sql,
-                           int64_t arg, row_fn row, void *ctx,
-                           const char *what)
+static enum chiso_err scan2(struct sqlite_store *ss, const char *sql,
+                            int64_t arg, int64_t arg2, row_fn row, void *ctx,
+                            const char *what)
 {
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(ss->db, sql, -1, &st, NULL) != SQLITE_OK)
         return fail(ss, what);
     if (sqlite3_bind_parameter_count(st) > 0)
         sqlite3_bind_int64(st, 1, arg);
+    if (sqlite3_bind_parameter_count(st) > 1)
+        sqlite3_bind_int64(st, 2, arg2);
     enum chiso_err rc = CHISO_OK;
     int step = SQLITE_DONE;
     while (rc == CHISO_OK && (step = sqlite3_step(st)) == SQLITE_ROW)
@@ -446,6 +448,13 @@ static enum chiso_err scan(struct sqlite_store *ss, const char *sql,
         rc = fail(ss, what);
     sqlite3_finalize(st);
     return rc;
+}
+
+static enum chiso_err scan(struct sqlite_store *ss, const char *sql,
+                           int64_t arg, row_fn row, void *ctx,
+                           const char *what)
+{
+    return scan2(ss, sql, arg, 0, row, ctx, what);
 }
 
 /* The caller's callback (the row function knows which) and its context. */
@@ -457,7 +466,6 @@ struct scan_ctx {
         store_text_fn text;
     } fn;
     void *ctx;
-    size_t limit;            /* batches: rows still wanted */
     struct sqlite_store *ss; /* blobs: decompressed into buf */
     void *buf;
     size_t cap;
@@ -732,9 +740,6 @@ static enum chiso_err sq_scan_tokens(struct store *s, store_token_fn fn,
 static enum chiso_err batch_row(sqlite3_stmt *st, void *arg)
 {
     struct scan_ctx *sc = arg;
-    if (sc->limit == 0)
-        return CHISO_OK;
-    sc->limit--;
     struct store_batch b = {
         .id = sqlite3_column_int64(st, 0),
         .source = (const char *)sqlite3_column_text(st, 1),
@@ -755,13 +760,13 @@ static enum chiso_err sq_scan_batches(struct store *s, int64_t before,
                                       size_t limit, store_batch_fn fn,
                                       void *ctx)
 {
-    struct scan_ctx sc = {.fn.batch = fn, .ctx = ctx, .limit = limit};
-    return scan(from(s),
-                "SELECT id, source, actor, scope, started,"
-                " coalesce(finished, 0), lines, accepted, replaced, stale,"
-                " refused FROM batch WHERE ?1 = 0 OR id < ?1"
-                " ORDER BY id DESC",
-                before, batch_row, &sc, "reading batches");
+    struct scan_ctx sc = {.fn.batch = fn, .ctx = ctx};
+    return scan2(from(s),
+                 "SELECT id, source, actor, scope, started,"
+                 " coalesce(finished, 0), lines, accepted, replaced, stale,"
+                 " refused FROM batch WHERE ?1 = 0 OR id < ?1"
+                 " ORDER BY id DESC LIMIT ?2",
+                 before, (int64_t)limit, batch_row, &sc, "reading batches");
 }
 
 static const char *sq_last_error(struct store *s)
