@@ -1,7 +1,8 @@
 # chiso — one GNU Makefile. Libraries come through pkg-config.
 #
 #   make            build ./chiso
-#   make demo       build, load the demo data set into demo.db, show a ranking
+#   make demo       build, load the demo data set into demo.db, serve the
+#                   dashboard at http://127.0.0.1:8080/
 #   make test       unit tests, fuzz-corpus replay, integration tests
 #   make SAN=address,undefined test   the same under sanitizers
 #   make fuzz       build libFuzzer drivers (clang) into build/fuzz/
@@ -29,8 +30,11 @@ STORE_SRC := $(sort $(wildcard src/store/*.c))
 ENGINE_SRC:= $(sort $(wildcard src/engine/*.c))
 CLI_SRC   := $(sort $(wildcard src/cli/*.c src/server/*.c))
 LIB_SRC   := $(CORE_SRC) $(STORE_SRC) $(ENGINE_SRC)
+UPLOT     := web/node_modules/uplot/dist/uPlot.iife.min.js \
+             web/node_modules/uplot/dist/uPlot.min.css
+WEB       := $(sort $(wildcard web/src/*)) $(UPLOT)
 DATA      := $(sort $(wildcard data/*.csv)) data/indicators.conf \
-             data/openapi.json
+             data/openapi.json $(WEB)
 
 LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/embedded.o
 CLI_OBJ   := $(CLI_SRC:%.c=$(BUILD)/%.o)
@@ -47,6 +51,14 @@ deps:
 $(BUILD)/tools/embed: tools/embed.c
 	@mkdir -p $(dir $@)
 	$(CC) -O1 -o $@ $<
+
+# uPlot, pinned by web/package-lock.json; the dashboard has no bundler.
+# One rule for the first file (a two-target rule would run npm twice under
+# -j); the second follows it.
+$(firstword $(UPLOT)): web/package.json web/package-lock.json
+	npm ci --prefix web --no-audit --no-fund
+	@touch $(UPLOT)
+$(lastword $(UPLOT)): $(firstword $(UPLOT))
 
 $(BUILD)/gen/embedded.c: $(BUILD)/tools/embed $(DATA)
 	@mkdir -p $(dir $@)
@@ -95,9 +107,13 @@ fuzz:
 	$(MAKE) -f tests/fuzz/fuzz.mk
 
 # deps first, then a fresh make: pkg-config must see the installed packages.
+# Loads the demo year, then serves the dashboard in the foreground (Ctrl-C
+# stops it).
 demo: deps
 	$(MAKE) chiso
 	./chiso demo --db demo.db
+	@echo "dashboard: http://127.0.0.1:8080/"
+	./chiso serve --db demo.db --public-read --listen 127.0.0.1:8080
 
 # The benchmark against DuckDB, SQLite and PostgreSQL (bench/run.sh; not part
 # of `make test`): full size (~20 min) into bench/RESULTS.md, or a quick run
@@ -112,6 +128,6 @@ format:
 	clang-format -i $(CORE_SRC) $(STORE_SRC) $(ENGINE_SRC) $(CLI_SRC) src/*/*.h
 
 clean:
-	rm -rf build build-san chiso chiso-san
+	rm -rf build build-san chiso chiso-san web/node_modules
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -18,6 +18,7 @@
 #include "core/embedded.h"
 #include "core/limits.h"
 #include "core/mem.h"
+#include "server/web.h"
 #include "core/unit.h"
 #include "engine/chiso.h"
 #include "engine/prep.h"
@@ -157,6 +158,8 @@ enum route {
     R_AUDIT,
     R_STREAM,
     R_DOSSIERS,
+    R_INDEX,
+    R_ASSET,
 };
 
 static const struct {
@@ -175,18 +178,21 @@ static const struct {
     {"GET", "/api/v1/audit", R_AUDIT},
     {"GET", "/api/v1/stream", R_STREAM},
     {"POST", "/api/v1/dossiers", R_DOSSIERS},
+    {"GET", "/", R_INDEX},
+    {"GET", "/assets/", R_ASSET}, /* + name */
 };
 
 /* The route of a path; *allowed the method the path takes when it exists
  * with another (NULL otherwise); *rest the unit code of
- * /api/v1/units/CODE. */
+ * /api/v1/units/CODE or /assets/NAME. "/" alone is the page, not a
+ * prefix. */
 static enum route find_route(const char *method, const char *url,
                              const char **allowed, const char **rest)
 {
     *allowed = NULL;
     for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
         size_t n = strlen(routes[i].path);
-        bool prefix = routes[i].path[n - 1] == '/';
+        bool prefix = n > 1 && routes[i].path[n - 1] == '/';
         bool match = prefix ? strncmp(url, routes[i].path, n) == 0 &&
                                   url[n] != '\0' && strchr(url + n, '/') == NULL
                             : strcmp(url, routes[i].path) == 0;
@@ -303,6 +309,20 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn,
         const struct embedded_file *f = embedded_find("openapi.json");
         return send_text(conn, r, MHD_HTTP_OK, "application/json",
                          xstrndup(f->data, f->len), f->len);
+    }
+    if (route == R_INDEX || route == R_ASSET) {
+        /* The dashboard's files never need a token: the page asks for one
+         * when the API answers 401. */
+        const char *type;
+        size_t len;
+        const char *data = web_asset(route == R_INDEX ? "index.html" : rest,
+                                     &type, &len);
+        if (data == NULL) {
+            reply_error(&rep, MHD_HTTP_NOT_FOUND, "not_found",
+                        "no such asset: %s", rest);
+            return send_reply(conn, r, &rep);
+        }
+        return send_text(conn, r, MHD_HTTP_OK, type, xstrndup(data, len), len);
     }
     /* Everything else needs a token, except reads on a public server. */
     if (h != NULL && !known) {

@@ -176,7 +176,7 @@ def routes_of_server(doc_paths):
     text = open(SERVER_C, encoding="utf-8").read()
     pairs, problems = set(), []
     for method, path in re.findall(r'\{\s*"([A-Z]+)"\s*,\s*"([^"]+)"\s*,\s*R_[A-Z_]+\s*\}', text):
-        if path.endswith("/"):
+        if path.endswith("/") and path != "/":  # "/" alone is the page
             cands = [p for p in doc_paths
                      if re.fullmatch(re.escape(path) + r"\{[^/{}]+\}", p)]
             if len(cands) != 1:
@@ -346,7 +346,8 @@ def valid_values():
     province = first_row("provinces-2025.csv")["code"]
     return {"indicator": indicator, "period": "2025-06", "level": "province",
             "unit": province, "within": province, "code": province,
-            "rollup": "false", "before": "0", "limit": "10"}
+            "rollup": "false", "before": "0", "limit": "10",
+            "name": "app.js"}
 
 
 UNIT = None  # the province the editor and viewer tokens are for
