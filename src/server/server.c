@@ -319,7 +319,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn,
                                      &type, &len);
         if (data == NULL) {
             reply_error(&rep, MHD_HTTP_NOT_FOUND, "not_found",
-                        "no such asset: %s", rest);
+                        "no such asset: %s", url);
             return send_reply(conn, r, &rep);
         }
         return send_text(conn, r, MHD_HTTP_OK, type, xstrndup(data, len), len);

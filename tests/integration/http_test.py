@@ -1108,7 +1108,8 @@ def check_bad_requests(e, c):
         unchanged(f"POST with Content-Type {ctype}")
     expect_error(e, http.post(b"", c.admin), 400, "empty_body")
     unchanged("POST with an empty body")
-    for path in ("/api/v1/nope", "/api/v2/units", "/api/v1/units/01/children", "/",
+    for path in ("/api/v1/nope", "/api/v2/units", "/api/v1/units/01/children",
+                 "/assets/nope",  # "/" is the dashboard now
                  "/api/v1/dossiers/1"):
         expect_error(e, http.get(path, c.admin), 404, "not_found", [path])
     for method, path in (("POST", "/api/v1/units"), ("GET", "/api/v1/dossiers"),
