@@ -125,8 +125,10 @@ function chart(el, months, values, ind, height = 120) {
     series.push({ label: t('target'), stroke: '#1e7b34', dash: [4, 4], width: 1 });
     data.push(target.map(() => tgt));
   }
+  const spark = height < 80; // a sparkline in a table row: no axes
   const u = new window.uPlot({ width, height, series, legend: { show: false },
-    axes: [{ values: (u2, vals) => vals.map((v) => { const d = new Date(v * 1000);
+    cursor: { show: !spark },
+    axes: spark ? [{ show: false }, { show: false }] : [{ values: (u2, vals) => vals.map((v) => { const d = new Date(v * 1000);
       return (d.getUTCMonth() + 1) + '/' + String(d.getUTCFullYear()).slice(2); }) },
     { values: (u2, vals) => vals.map((v) => fmtNum(v, 0)), size: 40 }],
     scales: { x: { time: true } } }, data, el);
@@ -412,7 +414,20 @@ async function indicatorPage(root, code) {
 function setupSearch() {
   const input = $('[data-testid="search"]');
   const list = $('#results');
+  // Communes (~3,300, ~350 KB) are fetched once, when the search is first
+  // used, not with every page.
+  let communes = null;
+  const loadCommunes = () => {
+    if (communes) return;
+    communes = api('/units' + qs({ level: 'commune' })).then((r) => {
+      for (const u of r.units) state.unitList.push({ code: u.code, name: u.name,
+        folded: fold(u.name) });
+      if (input.value) input.dispatchEvent(new Event('input'));
+    }).catch(() => { communes = null; });
+  };
+  input.addEventListener('focus', loadCommunes);
   input.addEventListener('input', () => {
+    loadCommunes();
     const q = fold(input.value.trim());
     list.replaceChildren();
     if (!q) return;
