@@ -455,6 +455,7 @@ let renderSeq = 0;
 async function render() {
   const seq = ++renderSeq;
   destroyCharts();
+  $('#results').replaceChildren(); // a search that led here is done
   const root = h('div');
   main().replaceChildren(h('p', { class: 'muted', text: t('loading') }));
   const hash = location.hash || '#/';
