@@ -67,10 +67,21 @@ function viPercent(valueText) {
 // "%") made a plain space.
 const norm = (s) => (s || '').replace(/[\s\u00a0\u202f]+/g, ' ').trim();
 
+// Waits for a locator; on a timeout says which element it expected.
+async function need(loc) {
+    try {
+        await loc.waitFor({ timeout: TIMEOUT });
+    } catch {
+        throw new Error(`expected ${loc} on ${loc.page().url().replace(BASE, '')}, not there after ${TIMEOUT} ms`);
+    }
+}
+
 // The period the page shows: the period control's value.
 async function pagePeriod(page) {
     const el = page.locator('[data-testid="period"]').first();
-    await el.waitFor({ state: 'attached', timeout: TIMEOUT });
+    await el.waitFor({ state: 'attached', timeout: TIMEOUT }).catch(() => {
+        throw new Error(`expected [data-testid="period"] on ${page.url().replace(BASE, '')}`);
+    });
     return el.evaluate((e) => e.value || e.getAttribute('data-value') ||
         e.getAttribute('data-period') || e.textContent.trim());
 }
@@ -138,7 +149,7 @@ let period;         // the overview's period
 await test('overview: toan_trinh card equals the API and is formatted the Vietnamese way', async () => {
     page = await open('#/', 'overview');
     const card = page.locator('[data-testid="card-toan_trinh"]');
-    await card.waitFor({ timeout: TIMEOUT });
+    await need(card);
     await page.waitForFunction(() => {
         const c = document.querySelector('[data-testid="card-toan_trinh"]');
         return c && c.hasAttribute('data-value') && c.getAttribute('data-period');
@@ -156,7 +167,7 @@ await test('overview: toan_trinh card equals the API and is formatted the Vietna
 await test('live: posting records changes the toan_trinh card without a reload', async () => {
     check(page && period, 'the overview did not open');
     check(TOKEN, 'no TOKEN (run.sh creates one)');
-    await page.locator('[data-testid="live"][data-state="live"]').waitFor({ timeout: TIMEOUT });
+    await need(page.locator('[data-testid="live"][data-state="live"]'));
     const card = page.locator('[data-testid="card-toan_trinh"]');
     const before = await card.getAttribute('data-value');
     const lastBefore = norm(await page.locator('[data-testid="last-change"]').first().innerText());
@@ -230,7 +241,7 @@ await test('language switch changes html[lang] and the labels', async () => {
 
 await test('keyboard: Tab reaches the language switch and Enter toggles it', async () => {
     const p = await open('#/', 'keyboard');
-    await p.locator('[data-testid="lang-switch"]').first().waitFor({ timeout: TIMEOUT });
+    await need(p.locator('[data-testid="lang-switch"]').first());
     const lang0 = await p.getAttribute('html', 'lang');
     let reached = false;
     for (let i = 0; i < 60 && !reached; i++) {
@@ -252,7 +263,7 @@ await test('keyboard: Tab reaches the language switch and Enter toggles it', asy
 await test('rankings: rows equal /api/v1/rankings; a province opens its page with its communes', async () => {
     const p = await open('#/rankings?indicator=toan_trinh&level=province', 'rankings');
     const table = p.locator('[data-testid="ranking"]').first();
-    await table.locator('tr[data-unit]').first().waitFor({ timeout: TIMEOUT });
+    await need(table.locator('tr[data-unit]').first());
     const per = await pagePeriod(p);
     const want = (await api(`/api/v1/rankings?indicator=toan_trinh&period=${encodeURIComponent(per)}&level=province`)).ranking;
     await p.waitForFunction((n) =>
@@ -276,10 +287,10 @@ await test('rankings: rows equal /api/v1/rankings; a province opens its page wit
     const unit = await api(`/api/v1/units/${encodeURIComponent(code)}`);
     const loads = navCount;
     await table.locator(`tr[data-unit="${code}"] a[data-testid="unit-link"]`).first().click();
-    await p.locator(`[data-testid="unit-page"][data-unit="${code}"]`).waitFor({ timeout: TIMEOUT });
+    await need(p.locator(`[data-testid="unit-page"][data-unit="${code}"]`));
     check(p.url().includes(`#/unit/${code}`), `URL after the click: expected #/unit/${code}, got ${p.url()}`);
     const kids = p.locator('[data-testid="children-ranking"] tr[data-unit]');
-    await kids.first().waitFor({ timeout: TIMEOUT });
+    await need(kids.first());
     await p.waitForFunction((n) =>
         document.querySelectorAll('[data-testid="children-ranking"] tr[data-unit]').length >= n,
         unit.children.length, { timeout: TIMEOUT }).catch(() => {});
@@ -295,7 +306,7 @@ await test('rankings: rows equal /api/v1/rankings; a province opens its page wit
 await test('unit page of 01 lists the communes of Hà Nội with a breadcrumb', async () => {
     const p = await open('#/unit/01', 'province');
     const unit = await api('/api/v1/units/01');
-    await p.locator('[data-testid="unit-page"][data-unit="01"]').waitFor({ timeout: TIMEOUT });
+    await need(p.locator('[data-testid="unit-page"][data-unit="01"]'));
     await p.waitForFunction((n) =>
         document.querySelectorAll('[data-testid="children-ranking"] tr[data-unit]').length >= n,
         unit.children.length, { timeout: TIMEOUT }).catch(() => {});
@@ -310,8 +321,8 @@ await test('unit page of 01 lists the communes of Hà Nội with a breadcrumb', 
 
 await test('indicator page: heatmap of provinces × months', async () => {
     const p = await open('#/indicator/toan_trinh', 'indicator');
-    await p.locator('[data-testid="indicator-page"][data-indicator="toan_trinh"]').waitFor({ timeout: TIMEOUT });
-    await p.locator('[data-testid="heatmap"] td[data-unit][data-month]').first().waitFor({ timeout: TIMEOUT });
+    await need(p.locator('[data-testid="indicator-page"][data-indicator="toan_trinh"]'));
+    await need(p.locator('[data-testid="heatmap"] td[data-unit][data-month]').first());
     const cells = await p.locator('[data-testid="heatmap"] td[data-unit][data-month]')
         .evaluateAll((tds) => tds.map((td) => [td.getAttribute('data-unit'), td.getAttribute('data-month')]));
     const per = await pagePeriod(p);
@@ -327,7 +338,7 @@ await test('indicator page: heatmap of provinces × months', async () => {
 await test('search finds unit 01 for "Hà Nội", "ha noi" and "01"', async () => {
     const p = await open('#/', 'search');
     const box = p.locator('input[data-testid="search"]').first();
-    await box.waitFor({ timeout: TIMEOUT });
+    await need(box);
     for (const q of ['Hà Nội', 'ha noi', '01']) {
         await box.fill('');
         await box.fill(q);
@@ -346,7 +357,7 @@ await test('search finds unit 01 for "Hà Nội", "ha noi" and "01"', async () =
         has: p.locator('[href$="#/unit/01"]'),
     }).or(p.locator('[data-testid="search-result"][href$="#/unit/01"]')).first();
     await first.click();
-    await p.locator('[data-testid="unit-page"][data-unit="01"]').waitFor({ timeout: TIMEOUT });
+    await need(p.locator('[data-testid="unit-page"][data-unit="01"]'));
     await p.close();
 });
 
