@@ -105,15 +105,19 @@ if [ -z "$PASS" ]; then
     echo "FAIL dashboard.test.mjs: no tally line"
 fi
 
+# A clean stop: "stopped", exit status 0, and no sanitizer report (under
+# SAN=address,undefined the server's reports land in serve.out).
 kill -TERM "$SERVER" 2>/dev/null
 wait "$SERVER" 2>/dev/null
+st=$?
 SERVER=
-if grep -q '^stopped' "$T/serve.out"; then
+if grep -q '^stopped' "$T/serve.out" && [ "$st" = 0 ] &&
+    ! grep -q 'Sanitizer\|runtime error:' "$T/serve.out"; then
     PASS=$((PASS + 1))
     echo "ok server stops cleanly after the browser tests"
 else
     FAILED=$((FAILED + 1))
-    echo "FAIL server stop: expected \"stopped\" after SIGTERM, got: $(tail -n 1 "$T/serve.out")"
+    echo "FAIL server stop: expected \"stopped\", status 0 and no sanitizer report, got status $st: $(grep -m1 'Sanitizer\|runtime error:' "$T/serve.out" || tail -n 1 "$T/serve.out")"
 fi
 echo "$PASS passed, $FAILED failed"
 [ "$FAILED" = 0 ]
