@@ -94,8 +94,8 @@ fi
 
 # The tests print their own lines; their tally is held back and printed last,
 # once the server's clean stop has been checked too.
-BASE=$BASE TOKEN=$TOKEN CHROMIUM=$CHROMIUM node "$HERE/dashboard.test.mjs" >"$T/tests.out" 2>&1
-sed '$d' "$T/tests.out"
+BASE=$BASE TOKEN=$TOKEN CHROMIUM=$CHROMIUM node "$HERE/dashboard.test.mjs" 2>&1 |
+    tee "$T/tests.out" | grep -v '^[0-9]* passed, [0-9]* failed$'
 tally=$(tail -n 1 "$T/tests.out")
 PASS=$(echo "$tally" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1/p')
 FAILED=$(echo "$tally" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\2/p')
