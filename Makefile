@@ -3,7 +3,7 @@
 #   make            build ./chiso
 #   make demo       build, load the demo data set into demo.db, serve the
 #                   dashboard at http://127.0.0.1:8080/
-#   make test       unit tests, fuzz-corpus replay, integration tests
+#   make test       unit tests, fuzz-corpus replay, integration tests, browser tests
 #   make SAN=address,undefined test   the same under sanitizers
 #   make fuzz       build libFuzzer drivers (clang) into build/fuzz/
 #   make deps       install the Debian packages the build and tests need
@@ -41,7 +41,7 @@ CLI_OBJ   := $(CLI_SRC:%.c=$(BUILD)/%.o)
 TEST_SRC  := $(sort $(wildcard tests/unit/*.c tests/unit/*/*.c))
 TEST_OBJ  := $(TEST_SRC:%.c=$(BUILD)/%.o)
 
-.PHONY: all deps demo test unit-test fuzz-replay integration-test fuzz bench \
+.PHONY: all deps demo test unit-test fuzz-replay integration-test browser-test fuzz bench \
         bench-quick clean format
 all: chiso$(if $(SAN),-san)
 
@@ -100,8 +100,13 @@ fuzz-replay: $(FUZZ_NAMES:%=$(BUILD)/replay/%)
 integration-test: chiso$(if $(SAN),-san)
 	CHISO=./chiso$(if $(SAN),-san) tests/integration/run.sh
 
+# The dashboard in Debian's headless chromium (tests/browser/README.md);
+# skipped with a message when the server has no dashboard at /.
+browser-test: chiso$(if $(SAN),-san)
+	CHISO=./chiso$(if $(SAN),-san) tests/browser/run.sh
+
 test: deps
-	$(MAKE) unit-test fuzz-replay integration-test
+	$(MAKE) unit-test fuzz-replay integration-test browser-test
 
 fuzz:
 	$(MAKE) -f tests/fuzz/fuzz.mk
