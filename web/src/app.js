@@ -455,7 +455,6 @@ let renderSeq = 0;
 async function render() {
   const seq = ++renderSeq;
   destroyCharts();
-  $('#results').replaceChildren(); // a search that led here is done
   const root = h('div');
   main().replaceChildren(h('p', { class: 'muted', text: t('loading') }));
   const hash = location.hash || '#/';
@@ -497,8 +496,12 @@ async function start() {
       api('/units' + qs({ level: 'province' })), api('/units' + qs({ level: 'ministry' }))]);
     state.indicators = inds.indicators;
     for (const u of [...provinces.units, ...ministries.units]) state.units.set(u.code, u);
+    // Provinces and ministries first; communes the search may have fetched
+    // meanwhile stay after them.
     state.unitList = [...state.units.values()].map((u) => ({ code: u.code, name: u.name,
-      folded: fold(u.name + ' ' + (u.short_name || '')) }));
+      folded: fold(u.name + ' ' + (u.short_name || '')) })).concat(state.unitList);
+    const search = $('[data-testid="search"]');
+    if (search.value) search.dispatchEvent(new Event('input')); // typed before we were ready
     state.period = await latestMonth();
   } catch (err) {
     main().replaceChildren(errorBox(err));
@@ -510,7 +513,10 @@ async function start() {
     state.period = periodInput.value;
     render();
   });
-  window.addEventListener('hashchange', render);
+  window.addEventListener('hashchange', () => {
+    $('#results').replaceChildren(); // a search that led here is done
+    render();
+  });
   await render();
 }
 
