@@ -283,15 +283,20 @@ function rankingTable(rows, ind, testid) {
       text: unitName(r.unit) })),
     h('td', { 'data-col': 'value', 'data-live-unit': r.unit, 'data-live-indicator': ind.code,
       'data-live-period': state.period, text: fmtInd(r.value, ind) }),
+    h('td', { 'data-col': 'parts', class: 'num muted',
+      text: r.numerator == null || r.denominator == null ? ''
+        : fmtNum(r.numerator) + ' / ' + fmtNum(r.denominator) }),
     h('td', { 'data-col': 'target', class: r.target_met ? 'met' : 'notmet',
-      text: r.target == null ? '' : fmtInd(r.target, ind) }))));
+      text: r.target == null ? '' : fmtInd(r.target, ind) + (r.target_met == null ? ''
+        : ' — ' + t(r.target_met ? 'met' : 'notMet')) }))));
   };
   const th = (k, label, cls) => h('th', { class: cls, scope: 'col' }, h('button', { type: 'button',
     onclick: () => { dir = key === k ? -dir : 1; key = k; fill(); } }, label));
   fill();
   return h('div', { class: 'scroll' }, h('table', { 'data-testid': testid },
     h('thead', {}, h('tr', {}, th('rank', t('rank'), 'num'), th('unit', t('unit')),
-      th('value', t('value'), 'num'), h('th', { class: 'num', text: t('target') }))), tbody));
+      th('value', t('value'), 'num'), h('th', { class: 'num', text: t('parts') }),
+      h('th', { class: 'num', text: t('target') }))), tbody));
 }
 
 // Communes are not in state.units: their names come with the ranking.
