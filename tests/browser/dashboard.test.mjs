@@ -164,6 +164,23 @@ await test('overview: toan_trinh card equals the API and is formatted the Vietna
     eq(await pagePeriod(page), period, 'period control on the overview');
 });
 
+await test('period picker: a quarter shows the quarter\'s value from the API', async () => {
+    const p = await open('#/', 'quarter');
+    await need(p.locator('[data-testid="card-toan_trinh"] [data-testid="value"]'));
+    const box = p.locator('[data-testid="period"]').first();
+    await box.fill('2025Q4');
+    await box.press('Enter');
+    await p.waitForFunction(() => document.querySelector('[data-testid="card-toan_trinh"]')
+        ?.getAttribute('data-period') === '2025Q4', null, { timeout: TIMEOUT });
+    const card = p.locator('[data-testid="card-toan_trinh"]');
+    const v = (await api('/api/v1/values?indicator=toan_trinh&period=2025Q4&unit=VN')).values[0];
+    eq(await card.getAttribute('data-value'), v.value_text ?? '', 'data-value for 2025Q4');
+    const shown = norm(await card.locator('[data-testid="value"]').first().innerText());
+    const want = viPercent(v.value_text);
+    check(want.includes(shown), `visible value for 2025Q4: expected ${want.join(' or ')}, got ${JSON.stringify(shown)}`);
+    await p.close();
+});
+
 await test('live: posting records changes the toan_trinh card without a reload', async () => {
     check(page && period, 'the overview did not open');
     check(TOKEN, 'no TOKEN (run.sh creates one)');

@@ -81,6 +81,29 @@ function addMonths(p, k) {
 // The 12 months ending with p, oldest first.
 function last12(p) { return Array.from({ length: 12 }, (_, i) => addMonths(p, i - 11)); }
 
+// Periods as the API takes them: a month 2025-06, a quarter 2025Q2, a year
+// 2025, a range of days 2025-01-01..2025-06-30.
+const PERIOD = /^\d{4}(-(0[1-9]|1[0-2])|Q[1-4])?$|^\d{4}-\d{2}-\d{2}\.\.\d{4}-\d{2}-\d{2}$/;
+function isMonth(p) { return /^\d{4}-\d{2}$/.test(p); }
+// The month a period ends in: trends are the 12 months up to it.
+function endMonth(p) {
+  let m;
+  if (isMonth(p)) return p;
+  if ((m = /^(\d{4})Q([1-4])$/.exec(p))) return m[1] + '-' + String(m[2] * 3).padStart(2, '0');
+  if (/^\d{4}$/.test(p)) return p + '-12';
+  if ((m = /\.\.(\d{4}-\d{2})-\d{2}$/.exec(p))) return m[1];
+  return p;
+}
+// The period of the same kind just before p; null for a range.
+function prevPeriod(p) {
+  let m;
+  if (isMonth(p)) return addMonths(p, -1);
+  if ((m = /^(\d{4})Q([1-4])$/.exec(p)))
+    return m[2] === '1' ? (Number(m[1]) - 1) + 'Q4' : m[1] + 'Q' + (Number(m[2]) - 1);
+  if (/^\d{4}$/.test(p)) return String(Number(p) - 1);
+  return null;
+}
+
 // The latest month with records: /measures of the whole country, month by
 // month backwards from the current one, until `received` > 0 (at most 3 years).
 async function latestMonth() {
@@ -210,14 +233,13 @@ function flash(el) {
 
 async function overview(root) {
   live({ unit: 'VN' });
-  const months = last12(state.period);
-  const prev = addMonths(state.period, -1);
+  const months = last12(endMonth(state.period));
   const [m] = await Promise.all([api('/measures' + qs({ period: state.period }))]);
   root.append(h('h1', { text: t('overview') + ' — ' + state.period }));
   root.append(h('div', { class: 'totals' },
-    h('div', {}, t('received') + ' (' + t('thisMonth') + ')',
+    h('div', {}, t('received') + ' (' + state.period + ')',
       h('b', { 'data-testid': 'total-received', text: fmtNum(m.measures.received) })),
-    h('div', {}, t('fees') + ' (' + t('thisMonth') + ')',
+    h('div', {}, t('fees') + ' (' + state.period + ')',
       h('b', { 'data-testid': 'total-fees', text: fmtNum(m.measures.fee_vnd) + ' ₫' }))));
   const cards = h('div', { class: 'cards' });
   root.append(cards);
@@ -227,9 +249,16 @@ async function overview(root) {
       const r = await api('/values' + qs({ indicator: ind.code, period: p, unit: 'VN' }));
       return r.values[0] || null;
     });
+  // A month is the last point of its trend; another period is asked for
+  // itself and for the one before it.
+  const prev = prevPeriod(state.period);
+  const own = isMonth(state.period) ? [] : await pool(inds.flatMap((ind) =>
+    [[ind, state.period], [ind, prev]]), 6, async ([ind, p]) => p == null ? null
+    : (await api('/values' + qs({ indicator: ind.code, period: p, unit: 'VN' }))).values[0] || null);
   inds.forEach((ind, k) => {
     const vals = series.slice(k * 12, k * 12 + 12);
-    const cur = vals[11], before = vals[10];
+    const cur = own.length ? own[2 * k] : vals[11];
+    const before = own.length ? own[2 * k + 1] : vals[10];
     const curV = cur ? cur.value : null;
     const delta = curV != null && before && before.value != null ? curV - before.value : null;
     const better = delta == null ? null : (ind.lower_is_better ? delta < 0 : delta > 0);
@@ -341,7 +370,7 @@ async function unitPage(root, code) {
     chain.map((c) => h('a', { href: '#/unit/' + c.code, text: c.name })),
     h('span', { text: u.name })));
   page.append(h('h1', { text: u.name + ' (' + u.code + ')' }));
-  const months = last12(state.period);
+  const months = last12(endMonth(state.period));
   const inds = HEADLINE.map(indicator).filter(Boolean);
   const vals = await pool(inds.flatMap((ind) => months.map((p) => [ind, p])), 6,
     async ([ind, p]) => (await api('/values' + qs({ indicator: ind.code, period: p, unit: u.code }))).values[0] || null);
@@ -387,7 +416,7 @@ async function indicatorPage(root, code) {
   root.append(page);
   page.append(h('h1', { text: indName(ind) }));
   page.append(h('p', { class: 'muted', text: ind.formula + (ind.unit ? ' (' + ind.unit + ')' : '') }));
-  const months = last12(state.period);
+  const months = last12(endMonth(state.period));
   const [r, ...cols] = await Promise.all([
     api('/rankings' + qs({ indicator: code, period: state.period, level: 'province' })),
     ...months.map((p) => api('/values' + qs({ indicator: code, period: p, level: 'province' })))]);
@@ -513,11 +542,20 @@ async function start() {
     return;
   }
   periodInput.value = state.period;
-  periodInput.addEventListener('change', () => {
-    if (!/^\d{4}-\d{2}$/.test(periodInput.value)) return;
-    state.period = periodInput.value;
+  // Suggestions: the last 12 months, 4 quarters and 2 years.
+  const e = endMonth(state.period), y = Number(e.slice(0, 4));
+  $('#periods').replaceChildren(...[...last12(e).reverse(),
+    ...[4, 3, 2, 1].map((q) => y + 'Q' + q), String(y), String(y - 1)]
+    .map((p) => h('option', { value: p })));
+  const setPeriod = () => {
+    const v = periodInput.value.trim();
+    periodInput.setAttribute('aria-invalid', PERIOD.test(v) ? 'false' : 'true');
+    if (!PERIOD.test(v) || v === state.period) return;
+    state.period = v;
     render();
-  });
+  };
+  periodInput.addEventListener('change', setPeriod);
+  periodInput.addEventListener('keydown', (ev) => { if (ev.key === 'Enter') setPeriod(); });
   window.addEventListener('hashchange', () => {
     $('#results').replaceChildren(); // a search that led here is done
     render();
