@@ -453,6 +453,11 @@ void chiso_rank(const struct chiso *c, const struct indicator *ind, int level,
     *n = k;
 }
 
+int chiso_span(const struct chiso *c, int32_t *first, int32_t *last)
+{
+    return agg_span(state_agg(c->state), first, last);
+}
+
 size_t chiso_dossiers(const struct chiso *c)
 {
     return state_dossiers(c->state);

@@ -91,6 +91,9 @@ void chiso_rank(const struct chiso *c, const struct indicator *ind,
                 int level, uint32_t within, const struct vt_period *p,
                 struct rank_entry **out, size_t *n);
 
+/* The first and last day with any counter; 0 when there is no data. */
+int chiso_span(const struct chiso *c, int32_t *first, int32_t *last);
+
 /* Dossiers held by the live state. */
 size_t chiso_dossiers(const struct chiso *c);
 

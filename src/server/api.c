@@ -322,6 +322,89 @@ void api_measures(struct server *s, struct MHD_Connection *conn,
                           "period", ptext, "rollup", rollup, "measures", m);
 }
 
+static void day_text(int32_t day, char out[16])
+{
+    int y, m, d;
+    vt_civil_from_days(day, &y, &m, &d);
+    snprintf(out, 16, "%04d-%02d-%02d", y, m, d);
+}
+
+void api_span(struct server *s, struct reply *out)
+{
+    int32_t first, last;
+    pthread_rwlock_rdlock(&s->lock);
+    int any = chiso_span(s->c, &first, &last);
+    pthread_rwlock_unlock(&s->lock);
+    if (!any) {
+        out->json = json_pack("{s:n,s:n}", "first", "last");
+        return;
+    }
+    char a[16], b[16];
+    day_text(first, a);
+    day_text(last, b);
+    out->json = json_pack("{s:s,s:s}", "first", a, "last", b);
+}
+
+/* Months per series at most: ten years. */
+#define MAX_SERIES_MONTHS 120
+
+void api_series(struct server *s, struct MHD_Connection *conn,
+                struct reply *out)
+{
+    const char *it = query_arg(conn, "indicator"), *ut = query_arg(conn, "unit");
+    const char *tt = query_arg(conn, "to"), *nt = query_arg(conn, "months");
+    if (it == NULL || ut == NULL || tt == NULL) {
+        reply_error(out, MHD_HTTP_BAD_REQUEST, "missing_parameter",
+                    "%s is required",
+                    it == NULL ? "indicator" : ut == NULL ? "unit" : "to");
+        return;
+    }
+    const struct indicator *ind = catalogue_find(chiso_catalogue(s->c), it);
+    if (ind == NULL) {
+        reply_error(out, MHD_HTTP_NOT_FOUND, "unknown_indicator",
+                    "indicator: no indicator '%s' in the catalogue", it);
+        return;
+    }
+    const struct unit_registry *reg = chiso_units(s->c);
+    uint32_t u = unit_arg(reg, "unit", ut, out);
+    if (u == UNIT_NONE)
+        return;
+    struct vt_period to;
+    char why[CHISO_DETAIL_BYTES];
+    if (vt_period_parse(tt, &to, why, sizeof why) != CHISO_OK ||
+        to.kind != VT_MONTH) {
+        reply_error(out, MHD_HTTP_BAD_REQUEST, "bad_parameter",
+                    "to: '%s' is not a month (yyyy-MM)", tt);
+        return;
+    }
+    long months = 12;
+    char *end;
+    if (nt != NULL && (*nt == '\0' || (months = strtol(nt, &end, 10)) < 1 ||
+                       months > MAX_SERIES_MONTHS || *end != '\0')) {
+        reply_error(out, MHD_HTTP_BAD_REQUEST, "bad_parameter",
+                    "months: '%s' is not from 1 to %d", nt, MAX_SERIES_MONTHS);
+        return;
+    }
+    int32_t last = vt_month_of(to.from);
+    json_t *arr = json_array();
+    pthread_rwlock_rdlock(&s->lock);
+    for (int32_t m = last - (int32_t)months + 1; m <= last; m++) {
+        struct vt_period p = {.kind = VT_MONTH,
+                              .from = vt_month_first_day(m),
+                              .to = vt_month_first_day(m + 1) - 1};
+        struct indicator_value v;
+        chiso_value(s->c, ind, u, &p, &v);
+        char ptext[VT_PERIOD_TEXT];
+        vt_period_format(&p, ptext);
+        json_t *o = json_value(&v);
+        json_object_set_new(o, "period", json_string(ptext));
+        json_array_append_new(arr, o);
+    }
+    pthread_rwlock_unlock(&s->lock);
+    out->json = json_pack("{s:s,s:s,s:o}", "indicator", ind->code, "unit",
+                          unit_at(reg, u)->code, "values", arr);
+}
+
 static enum chiso_err audit_row(void *ctx, const struct store_batch *b)
 {
     json_array_append_new(

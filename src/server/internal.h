@@ -103,6 +103,9 @@ void api_measures(struct server *s, struct MHD_Connection *conn,
                   struct reply *out);
 void api_audit(struct server *s, struct MHD_Connection *conn,
                struct reply *out);
+void api_span(struct server *s, struct reply *out);
+void api_series(struct server *s, struct MHD_Connection *conn,
+                struct reply *out);
 void api_ingest(struct server *s, struct request *r,
                 const struct auth_who *who, struct reply *out);
 

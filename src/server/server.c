@@ -155,6 +155,8 @@ enum route {
     R_VALUES,
     R_RANKINGS,
     R_MEASURES,
+    R_SPAN,
+    R_SERIES,
     R_AUDIT,
     R_STREAM,
     R_DOSSIERS,
@@ -175,6 +177,8 @@ static const struct {
     {"GET", "/api/v1/values", R_VALUES},
     {"GET", "/api/v1/rankings", R_RANKINGS},
     {"GET", "/api/v1/measures", R_MEASURES},
+    {"GET", "/api/v1/span", R_SPAN},
+    {"GET", "/api/v1/series", R_SERIES},
     {"GET", "/api/v1/audit", R_AUDIT},
     {"GET", "/api/v1/stream", R_STREAM},
     {"POST", "/api/v1/dossiers", R_DOSSIERS},
@@ -361,6 +365,12 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn,
         break;
     case R_MEASURES:
         api_measures(s, conn, &rep);
+        break;
+    case R_SPAN:
+        api_span(s, &rep);
+        break;
+    case R_SERIES:
+        api_series(s, conn, &rep);
         break;
     case R_AUDIT:
         api_audit(s, conn, &rep);

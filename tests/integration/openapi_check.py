@@ -347,7 +347,7 @@ def valid_values():
     return {"indicator": indicator, "period": "2025-06", "level": "province",
             "unit": province, "within": province, "code": province,
             "rollup": "false", "before": "0", "limit": "10",
-            "name": "app.js"}
+            "name": "app.js", "to": "2025-12", "months": "3"}
 
 
 UNIT = None  # the province the editor and viewer tokens are for

@@ -104,10 +104,20 @@ function prevPeriod(p) {
   return null;
 }
 
-// The latest month with records: /measures of the whole country, month by
-// month backwards from the current one, until `received` > 0 (at most 3 years).
+// Each indicator's values over the months (consecutive, oldest first) for a
+// unit, one /series request per indicator, flattened indicator by indicator.
+async function monthly(inds, unit, months) {
+  const rs = await pool(inds, 6, (ind) => api('/series' + qs({ indicator: ind.code,
+    unit, to: months[months.length - 1], months: months.length })));
+  return rs.flatMap((r) => r.values);
+}
+
+// The latest month with records: from the last day with data (/span; a
+// completion can be dated after the last reception), back month by month
+// until the national `received` is above 0 (at most 3 years).
 async function latestMonth() {
-  let p = monthOf(new Date());
+  const span = await api('/span');
+  let p = span.last ? span.last.slice(0, 7) : monthOf(new Date());
   for (let i = 0; i < 36; i++, p = addMonths(p, -1)) {
     const m = await api('/measures' + qs({ period: p }));
     if (m.measures && m.measures.received > 0) return p;
@@ -244,11 +254,7 @@ async function overview(root) {
   const cards = h('div', { class: 'cards' });
   root.append(cards);
   const inds = HEADLINE.map(indicator).filter(Boolean);
-  const series = await pool(inds.flatMap((ind) => months.map((p) => [ind, p])), 6,
-    async ([ind, p]) => {
-      const r = await api('/values' + qs({ indicator: ind.code, period: p, unit: 'VN' }));
-      return r.values[0] || null;
-    });
+  const series = await monthly(inds, 'VN', months);
   // A month is the last point of its trend; another period is asked for
   // itself and for the one before it.
   const prev = prevPeriod(state.period);
@@ -372,8 +378,7 @@ async function unitPage(root, code) {
   page.append(h('h1', { text: u.name + ' (' + u.code + ')' }));
   const months = last12(endMonth(state.period));
   const inds = HEADLINE.map(indicator).filter(Boolean);
-  const vals = await pool(inds.flatMap((ind) => months.map((p) => [ind, p])), 6,
-    async ([ind, p]) => (await api('/values' + qs({ indicator: ind.code, period: p, unit: u.code }))).values[0] || null);
+  const vals = await monthly(inds, u.code, months);
   page.append(h('h2', { text: t('months12') }));
   page.append(h('div', { class: 'scroll' }, h('table', { 'data-testid': 'unit-indicators' },
     h('thead', {}, h('tr', {}, h('th', { text: t('indicator') }),
