@@ -300,7 +300,7 @@ function indicatorSelect(current, onchange) {
 }
 
 // A sortable ranking table: rows tr[data-unit], cells td[data-col].
-function rankingTable(rows, ind, testid) {
+function rankingTable(rows, ind, testid, spark = null) {
   let key = 'rank', dir = 1;
   const tbody = h('tbody');
   const fill = () => {
@@ -323,7 +323,8 @@ function rankingTable(rows, ind, testid) {
         : fmtNum(r.numerator) + ' / ' + fmtNum(r.denominator) }),
     h('td', { 'data-col': 'target', class: r.target_met ? 'met' : 'notmet',
       text: r.target == null ? '' : fmtInd(r.target, ind) + (r.target_met == null ? ''
-        : ' — ' + t(r.target_met ? 'met' : 'notMet')) }))));
+        : ' — ' + t(r.target_met ? 'met' : 'notMet')) }),
+    spark ? sparkCell(spark, r.unit, ind) : null)));
   };
   const th = (k, label, cls) => h('th', { class: cls, scope: 'col' }, h('button', { type: 'button',
     onclick: () => { dir = key === k ? -dir : 1; key = k; fill(); } }, label));
@@ -331,7 +332,16 @@ function rankingTable(rows, ind, testid) {
   return h('div', { class: 'scroll' }, h('table', { 'data-testid': testid },
     h('thead', {}, h('tr', {}, th('rank', t('rank'), 'num'), th('unit', t('unit')),
       th('value', t('value'), 'num'), h('th', { class: 'num', text: t('parts') }),
-      h('th', { class: 'num', text: t('target') }))), tbody));
+      h('th', { class: 'num', text: t('target') }),
+      spark ? h('th', { text: t('months12') }) : null)), tbody));
+}
+
+// A row's 12-month sparkline (drawn once the cell is in the page).
+function sparkCell(spark, unit, ind) {
+  const td = h('td', { class: 'spark', 'data-col': 'trend' });
+  const values = spark.trends.get(unit);
+  if (values) queueMicrotask(() => chart(td, spark.months, values, ind, 30));
+  return td;
 }
 
 // Communes are not in state.units: their names come with the ranking.
@@ -354,7 +364,12 @@ async function rankings(root, params) {
       onchange: (e) => go(code, e.target.value) },
     ['province', 'ministry'].map((l) => h('option', { value: l, selected: l === level ? '' : null, text: t(l) }))))));
   const r = await api('/rankings' + qs({ indicator: code, period: state.period, level }));
-  root.append(r.ranking.length ? rankingTable(r.ranking, ind, 'ranking')
+  // A 12-month sparkline per unit: one /series request each.
+  const months = last12(endMonth(state.period));
+  const series = await pool(r.ranking, 6, (e) => api('/series' + qs({ indicator: code,
+    unit: e.unit, to: months[11], months: 12 })));
+  const trends = new Map(series.map((s2) => [s2.unit, s2.values.map((v) => v.value)]));
+  root.append(r.ranking.length ? rankingTable(r.ranking, ind, 'ranking', { months, trends })
     : h('p', { class: 'muted', text: t('noData') }));
 }
 
