@@ -342,6 +342,18 @@ await test('unit page of 01 lists the communes of Hà Nội with a breadcrumb', 
     await p.close();
 });
 
+await test('indicator page: the distribution counts every ranked province once', async () => {
+    const p = await open('#/indicator/toan_trinh', 'distribution');
+    await need(p.locator('[data-testid="distribution"] .bar').first());
+    const counts = await p.locator('[data-testid="distribution"] .bar').evaluateAll((bs) =>
+        bs.map((b) => Number(b.getAttribute('data-count'))));
+    const r = await api(`/api/v1/rankings?indicator=toan_trinh&period=${encodeURIComponent(await pagePeriod(p))}&level=province`);
+    const ranked = r.ranking.filter((e) => e.value != null).length;
+    eq(counts.length, 10, 'bars in the distribution');
+    eq(counts.reduce((a, b) => a + b, 0), ranked, 'provinces counted by the distribution');
+    await p.close();
+});
+
 await test('indicator page: heatmap of provinces × months', async () => {
     const p = await open('#/indicator/toan_trinh', 'indicator');
     await need(p.locator('[data-testid="indicator-page"][data-indicator="toan_trinh"]'));

@@ -428,6 +428,26 @@ function heatColour(v, ind) {
   return `hsl(${Math.round(x * 120)}, 65%, ${Math.round(80 - x * 15)}%)`;
 }
 
+// How the provinces' values spread: ten equal bins from the lowest to the
+// highest value, a bar per bin with its count.
+function distribution(values, ind) {
+  const box = h('div', { 'data-testid': 'distribution', class: 'dist' },
+    h('h2', { text: t('distribution') }));
+  if (!values.length) return box;
+  const lo = Math.min(...values), hi = Math.max(...values);
+  const width = (hi - lo) / 10 || 1;
+  const counts = new Array(10).fill(0);
+  for (const v of values) counts[Math.min(9, Math.floor((v - lo) / width))]++;
+  const most = Math.max(...counts);
+  box.append(h('div', { class: 'bars', role: 'list' }, counts.map((n, i) => h('div', {
+    class: 'bar', role: 'listitem', 'data-count': n,
+    title: fmtInd(lo + i * width, ind) + ' – ' + fmtInd(lo + (i + 1) * width, ind) + ': ' + n },
+  h('span', { class: 'fill', style: 'height:' + Math.round(100 * n / most) + '%' }),
+  h('span', { class: 'n', text: String(n) }),
+  h('span', { class: 'from', text: fmtNum(lo + i * width, 0) })))));
+  return box;
+}
+
 async function indicatorPage(root, code) {
   const ind = indicator(code);
   if (!ind) throw new Error(code);
@@ -442,6 +462,7 @@ async function indicatorPage(root, code) {
     ...months.map((p) => api('/values' + qs({ indicator: code, period: p, level: 'province' })))]);
   page.append(h('h2', { text: t('rankings') + ' — ' + state.period }));
   page.append(rankingTable(r.ranking, ind, 'ranking'));
+  page.append(distribution(r.ranking.map((e) => e.value).filter((v) => v != null), ind));
   page.append(h('h2', { text: t('heatmap') }));
   const byUnit = new Map();
   cols.forEach((c, i) => { for (const v of c.values) {
