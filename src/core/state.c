@@ -23,7 +23,6 @@ struct state {
     struct agg *agg;
     struct undo *log;
     size_t nlog, log_cap;
-    struct fact last_replaced;
 };
 
 struct state *state_create(const struct unit_registry *units,
@@ -66,7 +65,7 @@ enum chiso_err state_apply(struct state *st, const struct record *rec,
 {
     struct state_input in;
     state_prepare(st, rec, arrival, &in);
-    return state_apply_input(st, &in, outcome, applied);
+    return state_apply_input(st, &in, outcome, applied, NULL);
 }
 
 void state_prefetch(const struct state *st, const struct state_input *in)
@@ -76,7 +75,7 @@ void state_prefetch(const struct state *st, const struct state_input *in)
 
 enum chiso_err state_apply_input(struct state *st, const struct state_input *in,
                                  enum state_outcome *outcome,
-                                 struct fact *applied)
+                                 struct fact *applied, struct fact *replaced)
 {
     uint32_t slot = dtable_find(st->table, in->key);
     struct fact f = in->fact;
@@ -101,7 +100,8 @@ enum chiso_err state_apply_input(struct state *st, const struct state_input *in,
         agg_replace_fact(st->agg, &old, &f);
     dtable_set(st->table, slot, &f);
     log_push(st, (struct undo){.slot = slot, .old = old});
-    st->last_replaced = old;
+    if (replaced != NULL)
+        *replaced = old;
     *outcome = STATE_REPLACED;
     *applied = f;
     return CHISO_OK;
@@ -154,11 +154,6 @@ bool state_stored(const struct state *st, const struct state_input *in,
         return false;
     dtable_get(st->table, slot, out);
     return true;
-}
-
-const struct fact *state_last_replaced(const struct state *st)
-{
-    return &st->last_replaced;
 }
 
 const struct dtable *state_table(const struct state *st)

@@ -64,17 +64,16 @@ void state_prepare(const struct state *st, const struct record *rec,
 /* Prefetches what state_apply_input(in) will read first. */
 void state_prefetch(const struct state *st, const struct state_input *in);
 
-/* state_apply of a prepared record (prepared by this state). */
+/* state_apply of a prepared record (prepared by this state); on
+ * STATE_REPLACED, *replaced (when not NULL) is the fact it replaced. */
 enum chiso_err state_apply_input(struct state *st, const struct state_input *in,
                                  enum state_outcome *outcome,
-                                 struct fact *applied);
+                                 struct fact *applied, struct fact *replaced);
 
 /* The stored fact of a prepared record's dossier; false for a new one. */
 bool state_stored(const struct state *st, const struct state_input *in,
                   struct fact *out);
 
-/* The fact the last STATE_REPLACED outcome replaced. */
-const struct fact *state_last_replaced(const struct state *st);
 
 /* Puts back a stored version when rebuilding from the store, replacing the
  * dossier's earlier version if there is one (versions come oldest first);

@@ -303,7 +303,9 @@ static void take(struct ingest *in, const struct prep_item *it,
     }
     enum state_outcome result;
     struct fact f;
-    if (state_apply_input(st, &it->in, &result, &f) == CHISO_ELIMIT) {
+    struct fact old;
+    if (state_apply_input(st, &it->in, &result, &f, in->keep ? &old : NULL) ==
+        CHISO_ELIMIT) {
         snprintf(other.field, sizeof other.field, "MaHoSo");
         snprintf(other.reason, sizeof other.reason,
                  "the dossier table is full");
@@ -323,7 +325,7 @@ static void take(struct ingest *in, const struct prep_item *it,
         in->counts.replaced++;
         outcome(in, INGEST_REPLACED);
         if (in->keep)
-            touch_fact(in, state_last_replaced(st));
+            touch_fact(in, &old);
         break;
     }
     if (in->keep)
