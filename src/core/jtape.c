@@ -54,6 +54,7 @@ static uint32_t push(struct parser *ps, uint8_t type)
         t->nodes = xgrow(t->nodes, &t->cap, t->n + 1, sizeof *t->nodes);
     struct jt_node *nd = &t->nodes[t->n];
     nd->type = type;
+    nd->flags = 0;
     nd->count = 0;
     nd->next = (uint32_t)t->n + 1;
     return (uint32_t)t->n++;
@@ -177,54 +178,96 @@ static int parse_unicode(struct parser *ps)
     return 0;
 }
 
+/* Whether any of the 8 bytes at p ends a plain run of a string: '"', '\\',
+ * a control character or a non-ASCII byte (SWAR: a set high bit per such
+ * byte, with possible false marks only above a true one). */
+static bool block_special(const unsigned char *p)
+{
+    uint64_t v;
+    memcpy(&v, p, sizeof v);
+    const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
+    uint64_t q = v ^ (ones * '"'), b = v ^ (ones * '\\');
+    uint64_t hits = ((q - ones) & ~q) | ((b - ones) & ~b) |
+                    ((v - ones * 0x20) & ~v) | v;
+    return (hits & high) != 0;
+}
+
+/* Past the plain bytes (printable ASCII other than '"' and '\\') from p. */
+static const unsigned char *plain_run(const unsigned char *p,
+                                      const unsigned char *end)
+{
+    while (end - p >= 8 && !block_special(p))
+        p += 8;
+    while (p < end && *p >= 0x20 && *p < 0x80 && *p != '"' && *p != '\\')
+        p++;
+    return p;
+}
+
+/*
+ * A string without escapes is not copied: its node points into the parsed
+ * text (JT_SRC). At the first escape the bytes so far are copied into the
+ * tape's buffer and the rest decoded there. JT_HAS_NUL marks a \u0000.
+ */
 static int parse_string(struct parser *ps)
 {
     struct jtape *t = ps->t;
     uint32_t node = push(ps, JT_STRING);
-    size_t start = t->slen;
     const unsigned char *open = ps->p++;
+    const unsigned char *from = ps->p; /* bytes not yet copied */
+    bool copying = false;
+    size_t start = t->slen;
+    uint8_t flags = 0;
     for (;;) {
-        const unsigned char *run = ps->p;
-        while (ps->p < ps->end && *ps->p >= 0x20 && *ps->p < 0x80 &&
-               *ps->p != '"' && *ps->p != '\\')
-            ps->p++;
-        if (ps->p > run)
-            put_bytes(t, run, (size_t)(ps->p - run));
+        ps->p = plain_run(ps->p, ps->end);
         if (ps->p >= ps->end)
             return fail(ps, open, "premature end of input in a string");
         unsigned char c = *ps->p;
-        if (c == '"') {
-            ps->p++;
+        if (c == '"')
             break;
-        }
         if (c < 0x20)
             return fail(ps, ps->p, "control character in a string");
         if (c == '\\') {
+            put_bytes(t, from, (size_t)(ps->p - from));
+            copying = true;
             if (++ps->p >= ps->end)
                 return fail(ps, open, "premature end of input in a string");
-            static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
-            const char *e = *ps->p ? strchr(from, *ps->p) : NULL;
+            static const char esc[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
+            const char *e = *ps->p ? strchr(esc, *ps->p) : NULL;
             if (e != NULL) {
-                put_bytes(t, &to[e - from], 1);
+                put_bytes(t, &to[e - esc], 1);
                 ps->p++;
             } else if (*ps->p == 'u') {
+                size_t before = t->slen;
                 if (parse_unicode(ps) != 0)
                     return -1;
+                if (t->slen == before + 1 && t->str[before] == '\0')
+                    flags |= JT_HAS_NUL;
             } else {
                 return fail(ps, ps->p - 1, "invalid escape");
             }
+            from = ps->p;
             continue;
         }
         int n = utf8_first(c);
         if (n == 0 || ps->end - ps->p < n || !utf8_full(ps->p, n))
             return fail(ps, ps->p, "invalid UTF-8");
-        put_bytes(t, ps->p, (size_t)n);
         ps->p += n;
     }
-    size_t len = t->slen - start;
+    size_t off, len;
+    if (copying) {
+        put_bytes(t, from, (size_t)(ps->p - from));
+        off = start;
+        len = t->slen - start;
+    } else {
+        flags |= JT_SRC;
+        off = (size_t)(open + 1 - ps->s);
+        len = (size_t)(ps->p - open - 1);
+    }
+    ps->p++; /* the closing quote */
     if (len > UINT32_MAX)
         return fail(ps, open, "string too long");
-    t->nodes[node].off = (uint32_t)start;
+    t->nodes[node].flags = flags;
+    t->nodes[node].off = (uint32_t)off;
     t->nodes[node].len = (uint32_t)len;
     return 0;
 }
@@ -301,6 +344,18 @@ static int parse_number(struct parser *ps)
 
 static int parse_value(struct parser *ps);
 
+/* Whether string nodes a and b hold the same bytes. */
+static bool same_key(const struct jtape *t, uint32_t a, uint32_t b)
+{
+    size_t n = t->nodes[a].len;
+    if (t->nodes[b].len != n)
+        return false;
+    if (n == 0)
+        return true;
+    const char *x = jt_bytes(t, a), *y = jt_bytes(t, b);
+    return x[0] == y[0] && x[n - 1] == y[n - 1] && memcmp(x, y, n) == 0;
+}
+
 /* Refuses an object with a repeated key (decoded bytes compared). */
 static int check_duplicates(struct parser *ps, uint32_t obj)
 {
@@ -312,9 +367,7 @@ static int check_duplicates(struct parser *ps, uint32_t obj)
         for (uint32_t a = jt_first(t, obj); a != JT_NONE; a = jt_next(t, obj, a))
             for (uint32_t b = jt_next(t, obj, a); b != JT_NONE;
                  b = jt_next(t, obj, b))
-                if (t->nodes[a].len == t->nodes[b].len &&
-                    memcmp(t->str + t->nodes[a].off, t->str + t->nodes[b].off,
-                           t->nodes[a].len) == 0)
+                if (same_key(t, a, b))
                     return fail(ps, ps->p - 1, "duplicate object key");
         return 0;
     }
@@ -324,18 +377,17 @@ static int check_duplicates(struct parser *ps, uint32_t obj)
     t->scratch = xgrow(t->scratch, &t->scratch_cap, cap, sizeof *t->scratch);
     memset(t->scratch, 0xff, cap * sizeof *t->scratch);
     for (uint32_t k = jt_first(t, obj); k != JT_NONE; k = jt_next(t, obj, k)) {
-        const struct jt_node *nk = &t->nodes[k];
+        const unsigned char *key = (const unsigned char *)jt_bytes(t, k);
         uint64_t h = 0xcbf29ce484222325u;
-        for (uint32_t i = 0; i < nk->len; i++)
-            h = (h ^ (unsigned char)t->str[nk->off + i]) * 0x100000001b3u;
+        for (uint32_t i = 0; i < t->nodes[k].len; i++)
+            h = (h ^ key[i]) * 0x100000001b3u;
         for (size_t i = h & (cap - 1);; i = (i + 1) & (cap - 1)) {
             uint32_t o = t->scratch[i];
             if (o == UINT32_MAX) {
                 t->scratch[i] = k;
                 break;
             }
-            if (t->nodes[o].len == nk->len &&
-                memcmp(t->str + t->nodes[o].off, t->str + nk->off, nk->len) == 0)
+            if (same_key(t, o, k))
                 return fail(ps, ps->p - 1, "duplicate object key");
         }
     }
@@ -360,8 +412,7 @@ static int parse_object(struct parser *ps)
         uint32_t key = (uint32_t)ps->t->n;
         if (parse_string(ps) != 0)
             return -1;
-        if (memchr(ps->t->str + ps->t->nodes[key].off, '\0',
-                   ps->t->nodes[key].len) != NULL)
+        if (ps->t->nodes[key].flags & JT_HAS_NUL)
             return fail(ps, ps->p - 1, "NUL byte in object key not supported");
         skip_ws(ps);
         if (ps->p >= ps->end || *ps->p != ':')
@@ -476,6 +527,7 @@ enum chiso_err jtape_parse(struct jtape *t, const char *s, size_t len,
     };
     t->n = 0;
     t->slen = 0;
+    t->src = s;
     if (t->str == NULL) /* never NULL, even when every string is empty */
         t->str = xgrow(t->str, &t->scap, 64, 1);
     skip_ws(&ps);
@@ -514,7 +566,7 @@ uint32_t jt_get(const struct jtape *t, uint32_t obj, const char *key,
 {
     for (uint32_t k = jt_first(t, obj); k != JT_NONE; k = jt_next(t, obj, k))
         if (t->nodes[k].len == klen &&
-            memcmp(t->str + t->nodes[k].off, key, klen) == 0)
+            memcmp(jt_bytes(t, k), key, klen) == 0)
             return k + 1;
     return JT_NONE;
 }

@@ -34,11 +34,16 @@ enum jt_type { JT_NULL, JT_FALSE, JT_TRUE, JT_INT, JT_REAL, JT_STRING, JT_ARRAY,
 /* jansson's JSON_PARSER_MAX_DEPTH: values nest at most this deep. */
 #define JT_MAX_DEPTH 2048
 
+/* jt_node.flags */
+#define JT_SRC 1u     /* a string's bytes are in the parsed text (no escape) */
+#define JT_HAS_NUL 2u /* a string's decoded bytes hold a NUL (from \\u0000) */
+
 struct jt_node {
     uint8_t type;
+    uint8_t flags;  /* JT_STRING: JT_SRC, JT_HAS_NUL */
     uint32_t next;  /* index past this value's subtree */
     uint32_t count; /* object members or array elements */
-    uint32_t off;   /* JT_STRING: decoded bytes at str + off */
+    uint32_t off;   /* JT_STRING: bytes at (JT_SRC ? src : str) + off */
     uint32_t len;
     int64_t i;      /* JT_INT */
 };
@@ -46,7 +51,8 @@ struct jt_node {
 struct jtape {
     struct jt_node *nodes;
     size_t n, cap;
-    char *str; /* decoded strings */
+    const char *src; /* the text last parsed */
+    char *str;       /* strings with escapes, decoded */
     size_t slen, scap;
     uint32_t *scratch; /* duplicate-key detection */
     size_t scratch_cap;
@@ -58,7 +64,9 @@ void jtape_free(struct jtape *t);
 /*
  * Parses one JSON text of len bytes. Returns CHISO_OK with the tape filled
  * (node 0 is the root), or CHISO_EPARSE with *column (1-based byte column)
- * and a reason in detail. The input must be at most UINT32_MAX bytes.
+ * and a reason in detail. The input must be at most UINT32_MAX bytes, and
+ * must stay in place while the tape is read: strings without escapes are
+ * not copied, their nodes point into it.
  */
 enum chiso_err jtape_parse(struct jtape *t, const char *s, size_t len,
                            size_t *column, char *detail, size_t detail_size);
@@ -72,12 +80,19 @@ uint32_t jt_get(const struct jtape *t, uint32_t obj, const char *key,
 uint32_t jt_first(const struct jtape *t, uint32_t parent);
 uint32_t jt_next(const struct jtape *t, uint32_t parent, uint32_t child);
 
-/* A string node's decoded bytes (may hold NUL bytes). */
+/* A string node's decoded bytes (nodes[node].len of them). */
+static inline const char *jt_bytes(const struct jtape *t, uint32_t node)
+{
+    const struct jt_node *nd = &t->nodes[node];
+    return (nd->flags & JT_SRC ? t->src : t->str) + nd->off;
+}
+
+/* A string node's decoded bytes (may hold NUL bytes: JT_HAS_NUL). */
 static inline const char *jt_str(const struct jtape *t, uint32_t node,
                                  size_t *len)
 {
     *len = t->nodes[node].len;
-    return t->str + t->nodes[node].off;
+    return jt_bytes(t, node);
 }
 
 #endif

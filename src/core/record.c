@@ -205,7 +205,7 @@ static enum chiso_err get_string(struct jv obj, const char *name,
         return refuse(why, path, "must be a string");
     size_t n;
     const char *text = jt_str(v.t, v.i, &n);
-    if (memchr(text, '\0', n) != NULL)
+    if (v.t->nodes[v.i].flags & JT_HAS_NUL)
         return refuse(why, path, "must not contain NUL characters");
     *s = text;
     *len = n;
@@ -507,7 +507,7 @@ static void index_root(const struct jtape *t, uint32_t index[RF__COUNT])
         const struct jt_node *key = &t->nodes[k];
         if (key->len >= MAX_ROOT_LEN)
             continue;
-        const char *name = t->str + key->off;
+        const char *name = jt_bytes(t, k);
         for (const signed char *f = by_len[key->len]; *f >= 0; f++)
             if (name[0] == root_text[root_off[*f]] &&
                 memcmp(name, root_text + root_off[*f], key->len) == 0) {

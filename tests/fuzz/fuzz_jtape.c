@@ -53,6 +53,7 @@ static void same(uint32_t i, const json_t *v)
         const char *s = jt_str(&tape, i, &len);
         FUZZ_CHECK(json_is_string(v) && json_string_length(v) == len &&
                    memcmp(json_string_value(v), s, len) == 0);
+        FUZZ_CHECK(!(nd->flags & JT_HAS_NUL) == (memchr(s, '\0', len) == NULL));
         break;
     }
     case JT_ARRAY: {
