@@ -178,29 +178,54 @@ static int parse_unicode(struct parser *ps)
     return 0;
 }
 
-/* Whether any of the 8 bytes at p ends a plain run of a string: '"', '\\',
- * a control character or a non-ASCII byte (SWAR: a set high bit per such
- * byte, with possible false marks only above a true one). */
-static bool block_special(const unsigned char *p)
+/* The bytes of the 8 at p that end a plain run of a string ('"', '\\', a
+ * control character, a non-ASCII byte), as the high bit of each (SWAR; a
+ * false mark can only lie above a true one, so the lowest mark is exact). */
+static uint64_t special_bytes(const unsigned char *p)
 {
     uint64_t v;
     memcpy(&v, p, sizeof v);
     const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
     uint64_t q = v ^ (ones * '"'), b = v ^ (ones * '\\');
-    uint64_t hits = ((q - ones) & ~q) | ((b - ones) & ~b) |
-                    ((v - ones * 0x20) & ~v) | v;
-    return (hits & high) != 0;
+    return (((q - ones) & ~q) | ((b - ones) & ~b) |
+            ((v - ones * 0x20) & ~v) | v) &
+           high;
 }
 
 /* Past the plain bytes (printable ASCII other than '"' and '\\') from p. */
 static const unsigned char *plain_run(const unsigned char *p,
                                       const unsigned char *end)
 {
-    while (end - p >= 8 && !block_special(p))
-        p += 8;
+    for (; end - p >= 8; p += 8) {
+        uint64_t hits = special_bytes(p);
+        if (hits != 0) {
+#if defined(__GNUC__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+            return p + (__builtin_ctzll(hits) >> 3);
+#else
+            break;
+#endif
+        }
+    }
     while (p < end && *p >= 0x20 && *p < 0x80 && *p != '"' && *p != '\\')
         p++;
     return p;
+}
+
+const char *jt_plain_string(const char *p, const char *end)
+{
+    const unsigned char *q = (const unsigned char *)p,
+                        *e = (const unsigned char *)end;
+    for (;;) {
+        q = plain_run(q, e);
+        if (q >= e || *q == '\\' || *q < 0x20)
+            return NULL;
+        if (*q == '"')
+            return (const char *)q;
+        int n = utf8_first(*q);
+        if (n == 0 || e - q < n || !utf8_full(q, n))
+            return NULL;
+        q += n;
+    }
 }
 
 /*

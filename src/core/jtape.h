@@ -71,6 +71,14 @@ void jtape_free(struct jtape *t);
 enum chiso_err jtape_parse(struct jtape *t, const char *s, size_t len,
                            size_t *column, char *detail, size_t detail_size);
 
+/*
+ * For readers of JSON that build no tape: p just past a string's opening
+ * quote; returns its closing quote when the string holds no escape and is
+ * valid (UTF-8 as jtape_parse checks it, no control character), NULL
+ * otherwise (an escape, an invalid byte, or no closing quote before end).
+ */
+const char *jt_plain_string(const char *p, const char *end);
+
 /* The value of key (klen bytes) in object node obj, or JT_NONE. */
 uint32_t jt_get(const struct jtape *t, uint32_t obj, const char *key,
                 size_t klen);

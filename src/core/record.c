@@ -1,11 +1,14 @@
 /*
  * record.c — validating one dossier record.
  *
- * The line is parsed by jtape (strict RFC 8259 as jansson reads it: NaN,
- * trailing commas, invalid UTF-8 and repeated keys refused) into a flat tape
- * kept per thread and reused, so a line costs no allocation. The rules of
- * SPEC §4.1 are then applied field by field, in a fixed order, so that a
- * record breaking several rules is always refused for the same one.
+ * A line is read by a scanner that knows the shape of records and reads
+ * them in one pass (below, "The scanner"); a line it does not take is
+ * parsed by jtape (strict RFC 8259 as jansson reads it: NaN, trailing
+ * commas, invalid UTF-8 and repeated keys refused) into a flat tape kept
+ * per thread and reused, so a line costs no allocation. Both paths hand the
+ * fields' values to the same rules of SPEC §4.1, applied field by field in
+ * a fixed order, so that a record breaking several rules is always refused
+ * for the same one.
  */
 #include "core/record.h"
 
@@ -36,8 +39,7 @@ enum root_field {
         RF__COUNT
 };
 
-/* The names, one after the other in one array, so that member() knows a
- * root field from the address of its name: F(MaHoSo) points into it. */
+/* The names, one after the other in one array. */
 static const char root_text[] =
 #define X(name) #name "\0"
     ROOT_FIELDS(X)
@@ -62,40 +64,26 @@ static const unsigned char root_lens[RF__COUNT] = {
 #undef X
 };
 
-#define F(name) (root_text + RO_##name)
-
-/* Tables built once: the root fields by name length (at most 3 share
- * one), for index_root; and the field whose name starts at each offset of
- * root_text, for member(). */
+/* The root fields by name length (at most 3 share one), built once. */
 #define MAX_ROOT_LEN 32
 static signed char by_len[MAX_ROOT_LEN][4];
-static signed char field_at[sizeof root_text];
 static pthread_once_t tables_once = PTHREAD_ONCE_INIT;
 
 static void build_tables(void)
 {
     memset(by_len, -1, sizeof by_len);
-    memset(field_at, RF__COUNT, sizeof field_at);
     for (int f = 0; f < RF__COUNT; f++) {
         int k = 0;
         while (by_len[root_lens[f]][k] >= 0)
             k++;
         by_len[root_lens[f]][k] = (signed char)f;
-        field_at[root_off[f]] = (signed char)f;
     }
 }
 
-/* The root field a name is, or RF__COUNT (tables built). */
-static int root_field_of(const char *name)
-{
-    if (name < root_text || name >= root_text + sizeof root_text)
-        return RF__COUNT;
-    return field_at[name - root_text];
-}
-
-static const char *const stamp_fields[RECORD__STAMP_COUNT] = {
-    F(NgayNopHoSo),     F(NgayTiepNhan), F(NgayHenTra),  F(NgayKetThucXuLy),
-    F(NgayTra),         F(NgayTuChoi),   F(NgayCapNhat),
+/* The stamps, in enum record_stamp order. */
+static const enum root_field stamp_fields[RECORD__STAMP_COUNT] = {
+    RF_NgayNopHoSo, RF_NgayTiepNhan, RF_NgayHenTra, RF_NgayKetThucXuLy,
+    RF_NgayTra,     RF_NgayTuChoi,   RF_NgayCapNhat,
 };
 
 /* The calling thread's tape: grown to the largest line seen, bounded by
@@ -133,20 +121,51 @@ void record_thread_done(void)
     jtape_free(&tape);
 }
 
-/* A JSON value on the tape; i == JT_NONE when absent (or null). For the
- * record object itself, root holds the node of each root field's value:
- * looking members up by name through the tape (jt_get) was ~10% of a
- * bulk load's parsing. */
-struct jv {
-    const struct jtape *t;
-    uint32_t i;
-    const uint32_t *root;
+/* Whether the n bytes at a and b are equal: names are short, and a call
+ * to memcmp cost more than the comparison. */
+static bool same_bytes(const char *a, const char *b, size_t n)
+{
+    for (; n >= 8; a += 8, b += 8, n -= 8) {
+        uint64_t x, y;
+        memcpy(&x, a, 8);
+        memcpy(&y, b, 8);
+        if (x != y)
+            return false;
+    }
+    for (; n > 0; a++, b++, n--)
+        if (*a != *b)
+            return false;
+    return true;
+}
+
+/* The root field a name of len bytes is, or RF__COUNT (tables built). */
+static int root_field_named(const char *name, size_t len)
+{
+    if (len >= MAX_ROOT_LEN)
+        return RF__COUNT;
+    for (const signed char *f = by_len[len]; *f >= 0; f++)
+        if (same_bytes(name, root_text + root_off[*f], len))
+            return *f;
+    return RF__COUNT;
+}
+
+/*
+ * A member's value as the rules read it, whichever path found it: absent
+ * (or JSON null), a string, an integer, an array, or another JSON type the
+ * rules refuse.
+ */
+#define FV_ABSENT 0xFFu
+
+struct fv {
+    uint8_t type;  /* enum jt_type, or FV_ABSENT */
+    bool nul;      /* JT_STRING: holds a NUL byte */
+    uint32_t len;  /* JT_STRING: bytes; JT_ARRAY: elements */
+    uint32_t node; /* JT_ARRAY on a tape: its node */
+    const char *s; /* JT_STRING */
+    int64_t i;     /* JT_INT */
 };
 
-static bool is(struct jv v, enum jt_type type)
-{
-    return v.i != JT_NONE && v.t->nodes[v.i].type == type;
-}
+static const struct fv fv_absent = {.type = FV_ABSENT};
 
 static enum chiso_err refuse(struct record_error *why, const char *field,
                              const char *fmt, ...)
@@ -163,62 +182,44 @@ static enum chiso_err refuse(struct record_error *why, const char *field,
     return CHISO_ERECORD;
 }
 
-/* A member, with JSON null read as absent. */
-static struct jv member(struct jv obj, const char *name)
-{
-    uint32_t i;
-    int f = obj.root != NULL ? root_field_of(name) : RF__COUNT;
-    if (f < RF__COUNT)
-        i = obj.root[f];
-    else
-        i = jt_get(obj.t, obj.i, name, strlen(name));
-    if (i != JT_NONE && obj.t->nodes[i].type == JT_NULL)
-        i = JT_NONE;
-    return (struct jv){obj.t, i, NULL};
-}
-
 /* An optional integer in [lo, hi]; *out keeps its value when absent. */
-static enum chiso_err get_int(struct jv obj, const char *name,
-                              const char *path, int64_t lo, int64_t hi,
-                              int64_t *out, struct record_error *why)
+static enum chiso_err get_int(const struct fv *v, const char *path, int64_t lo,
+                              int64_t hi, int64_t *out,
+                              struct record_error *why)
 {
-    struct jv v = member(obj, name);
-    if (v.i == JT_NONE)
+    if (v->type == FV_ABSENT)
         return CHISO_OK;
-    if (!is(v, JT_INT) || v.t->nodes[v.i].i < lo || v.t->nodes[v.i].i > hi)
+    if (v->type != JT_INT || v->i < lo || v->i > hi)
         return refuse(why, path, "must be an integer from %lld to %lld",
                       (long long)lo, (long long)hi);
-    *out = v.t->nodes[v.i].i;
+    *out = v->i;
     return CHISO_OK;
 }
 
 /* An optional string; *s stays NULL when absent. Codes may not hold NUL
  * bytes (JSON allows \u0000; no code does). */
-static enum chiso_err get_string(struct jv obj, const char *name,
-                                 const char *path, const char **s, size_t *len,
+static enum chiso_err get_string(const struct fv *v, const char *path,
+                                 const char **s, size_t *len,
                                  struct record_error *why)
 {
-    struct jv v = member(obj, name);
-    if (v.i == JT_NONE)
+    if (v->type == FV_ABSENT)
         return CHISO_OK;
-    if (!is(v, JT_STRING))
+    if (v->type != JT_STRING)
         return refuse(why, path, "must be a string");
-    size_t n;
-    const char *text = jt_str(v.t, v.i, &n);
-    if (v.t->nodes[v.i].flags & JT_HAS_NUL)
+    if (v->nul)
         return refuse(why, path, "must not contain NUL characters");
-    *s = text;
-    *len = n;
+    *s = v->s;
+    *len = v->len;
     return CHISO_OK;
 }
 
 /* A required, non-empty code of at most CHISO_MAX_CODE_BYTES bytes. */
-static enum chiso_err get_code(struct jv obj, const char *name,
+static enum chiso_err get_code(const struct fv *v, const char *name,
                                const char **s, size_t *len,
                                struct record_error *why)
 {
     *s = NULL;
-    enum chiso_err rc = get_string(obj, name, name, s, len, why);
+    enum chiso_err rc = get_string(v, name, s, len, why);
     if (rc != CHISO_OK)
         return rc;
     if (*s == NULL || *len == 0)
@@ -229,12 +230,12 @@ static enum chiso_err get_code(struct jv obj, const char *name,
 }
 
 /* An optional flag, the string "0" or "1". */
-static enum chiso_err get_flag(struct jv obj, const char *name, bool *out,
+static enum chiso_err get_flag(const struct fv *v, const char *name, bool *out,
                                struct record_error *why)
 {
     const char *s = NULL;
     size_t len = 0;
-    enum chiso_err rc = get_string(obj, name, name, &s, &len, why);
+    enum chiso_err rc = get_string(v, name, &s, &len, why);
     if (rc != CHISO_OK || s == NULL)
         return rc;
     if (len != 1 || (s[0] != '0' && s[0] != '1'))
@@ -244,51 +245,18 @@ static enum chiso_err get_flag(struct jv obj, const char *name, bool *out,
 }
 
 /* An optional stamp; *out stays RECORD_NO_TIME when absent. */
-static enum chiso_err get_stamp(struct jv obj, const char *name,
-                                const char *path, int64_t *out,
-                                struct record_error *why)
+static enum chiso_err get_stamp(const struct fv *v, const char *path,
+                                int64_t *out, struct record_error *why)
 {
     const char *s = NULL;
     size_t len = 0;
-    enum chiso_err rc = get_string(obj, name, path, &s, &len, why);
+    enum chiso_err rc = get_string(v, path, &s, &len, why);
     if (rc != CHISO_OK || s == NULL)
         return rc;
     if (!vt_parse_stamp(s, len, out))
         return refuse(why, path, "not a date: expected yyyyMMddHHmmss naming "
                                  "a real moment");
     return CHISO_OK;
-}
-
-/* An optional array of at most CHISO_MAX_ARRAY_ITEMS elements; out->i is
- * JT_NONE when absent. */
-static enum chiso_err get_array(struct jv obj, const char *name,
-                                struct jv *out, struct record_error *why)
-{
-    *out = member(obj, name);
-    if (out->i == JT_NONE)
-        return CHISO_OK;
-    if (!is(*out, JT_ARRAY))
-        return refuse(why, name, "must be an array");
-    if (out->t->nodes[out->i].count > CHISO_MAX_ARRAY_ITEMS)
-        return refuse(why, name, "more than %u elements",
-                      CHISO_MAX_ARRAY_ITEMS);
-    return CHISO_OK;
-}
-
-/* After a refusal inside element i of array, turns the field named by the
- * refusal ("Gia") into its path ("DanhSachLePhi[2].Gia"). The path is built
- * only for a refusal: valid records, the common case, never format it. */
-static enum chiso_err in_elem(enum chiso_err rc, struct record_error *why,
-                              const char *array, size_t i)
-{
-    if (rc != CHISO_OK) {
-        char member[32]; /* member names are at most 20 bytes */
-        size_t n = strnlen(why->field, sizeof member - 1);
-        memcpy(member, why->field, n);
-        member[n] = '\0';
-        snprintf(why->field, sizeof why->field, "%s[%zu].%s", array, i, member);
-    }
-    return rc;
 }
 
 static bool all_digits(const char *s, size_t n)
@@ -308,135 +276,23 @@ static bool valid_personal_id(const struct unit_registry *units, const char *s,
            unit_lineage_find(units, s + 1, 2) != UNIT_NONE;
 }
 
-static enum chiso_err parse_fees(struct jv obj, struct record *rec,
-                                 struct record_error *why)
-{
-    struct jv arr;
-    enum chiso_err rc = get_array(obj, F(DanhSachLePhi), &arr, why);
-    size_t i = 0;
-    for (uint32_t k = arr.i == JT_NONE ? JT_NONE : jt_first(arr.t, arr.i);
-         rc == CHISO_OK && k != JT_NONE; k = jt_next(arr.t, arr.i, k), i++) {
-        struct jv e = {arr.t, k, NULL};
-        if (!is(e, JT_OBJECT))
-            continue;
-        const char *code = NULL;
-        size_t len = 0;
-        int64_t gia = 0;
-        rc = get_string(e, "MaPhiLePhi",
-                        "MaPhiLePhi",
-                        &code, &len, why);
-        if (rc == CHISO_OK)
-            rc = get_int(e, "Gia",
-                         "Gia",
-                         0, CHISO_MAX_FEE_VND, &gia, why);
-        rc = in_elem(rc, why, "DanhSachLePhi", i);
-        rec->fee += gia;
-    }
-    return rc;
-}
-
-static enum chiso_err parse_ids(const struct unit_registry *units,
-                                struct jv obj, struct record *rec,
-                                struct record_error *why)
-{
-    struct jv arr;
-    enum chiso_err rc = get_array(obj, F(DinhDanhCHS), &arr, why);
-    size_t i = 0;
-    for (uint32_t k = arr.i == JT_NONE ? JT_NONE : jt_first(arr.t, arr.i);
-         rc == CHISO_OK && k != JT_NONE; k = jt_next(arr.t, arr.i, k), i++) {
-        struct jv e = {arr.t, k, NULL};
-        if (!is(e, JT_OBJECT))
-            continue;
-        int64_t kind = 0;
-        const char *id = NULL;
-        size_t len = 0;
-        rc = get_int(e, "LoaiDinhDanh",
-                     "LoaiDinhDanh",
-                     1, 2, &kind, why);
-        if (rc == CHISO_OK)
-            rc = get_string(e, "SoDinhDanh",
-                            "SoDinhDanh",
-                            &id, &len, why);
-        rc = in_elem(rc, why, "DinhDanhCHS", i);
-        if (rc == CHISO_OK && kind == 1 && id != NULL &&
-            valid_personal_id(units, id, len))
-            rec->personal_id = true;
-    }
-    return rc;
-}
-
-static enum chiso_err parse_results(struct jv obj, struct record *rec,
-                                    struct record_error *why)
-{
-    struct jv arr;
-    enum chiso_err rc = get_array(obj, F(DanhSachGiayToKetQua), &arr, why);
-    size_t i = 0;
-    for (uint32_t k = arr.i == JT_NONE ? JT_NONE : jt_first(arr.t, arr.i);
-         rc == CHISO_OK && k != JT_NONE; k = jt_next(arr.t, arr.i, k), i++) {
-        struct jv e = {arr.t, k, NULL};
-        if (!is(e, JT_OBJECT))
-            continue;
-        const char *s = NULL;
-        size_t len = 0;
-        rc = get_string(e, "MaGiayToKetQua",
-                        "MaGiayToKetQua",
-                        &s, &len, why);
-        s = NULL;
-        len = 0;
-        if (rc == CHISO_OK)
-            rc = get_string(e, "DuongDanTepTinKetQua",
-                            "DuongDanTepTinKetQua",
-                            &s, &len, why);
-        rc = in_elem(rc, why, "DanhSachGiayToKetQua", i);
-        if (rc == CHISO_OK && s != NULL && len > 0)
-            rec->e_result = true;
-    }
-    return rc;
-}
-
-static enum chiso_err parse_supplements(struct jv obj, struct record *rec,
-                                        struct record_error *why)
-{
-    struct jv arr;
-    enum chiso_err rc = get_array(obj, F(DanhSachHoSoBoSung), &arr, why);
-    rec->supplements = 0;
-    size_t i = 0;
-    for (uint32_t k = arr.i == JT_NONE ? JT_NONE : jt_first(arr.t, arr.i);
-         rc == CHISO_OK && k != JT_NONE; k = jt_next(arr.t, arr.i, k), i++) {
-        struct jv e = {arr.t, k, NULL};
-        if (!is(e, JT_OBJECT))
-            continue; /* SPEC §4.1: not a round */
-        rec->supplements++;
-        int64_t asked = RECORD_NO_TIME, given = RECORD_NO_TIME;
-        rc = get_stamp(e, "NgayYeuCau",
-                       "NgayYeuCau",
-                       &asked, why);
-        if (rc == CHISO_OK)
-            rc = get_stamp(e, "NgayBoSung",
-                           "NgayBoSung",
-                           &given, why);
-        rc = in_elem(rc, why, "DanhSachHoSoBoSung", i);
-        if (rc == CHISO_OK && asked != RECORD_NO_TIME &&
-            given != RECORD_NO_TIME)
-            rec->supplement_seconds += given - asked;
-    }
-    return rc;
-}
-
-static enum chiso_err parse_object(const struct unit_registry *units,
-                                   struct jv obj, struct record *rec,
-                                   struct record_error *why)
+/* The rules of the scalar root fields, in their fixed order. The arrays'
+ * contributions (fee, personal_id, e_result, supplements) are left as
+ * they are. */
+static enum chiso_err check_root(const struct unit_registry *units,
+                                 const struct fv f[RF__COUNT],
+                                 struct record *rec, struct record_error *why)
 {
     const char *s;
     size_t len;
-    enum chiso_err rc = get_code(obj, F(MaHoSo), &s, &len, why);
+    enum chiso_err rc = get_code(&f[RF_MaHoSo], "MaHoSo", &s, &len, why);
     if (rc != CHISO_OK)
         return rc;
     memcpy(rec->key, s, len);
     rec->key[len] = '\0';
     rec->key_len = len;
 
-    rc = get_code(obj, F(MaDonVi), &s, &len, why);
+    rc = get_code(&f[RF_MaDonVi], "MaDonVi", &s, &len, why);
     if (rc != CHISO_OK)
         return rc;
     rec->unit = unit_resolve(units, s, len, &rec->via_lineage);
@@ -448,23 +304,25 @@ static enum chiso_err parse_object(const struct unit_registry *units,
                                       "is handled by a commune, province or "
                                       "ministry",
                       (int)len, s);
-    rc = get_code(obj, F(MaTTHC), &s, &len, why);
+    rc = get_code(&f[RF_MaTTHC], "MaTTHC", &s, &len, why);
     if (rc != CHISO_OK)
         return rc;
 
     int64_t status = 0, channel = 0, level = 0, payment = -1;
-    rc = get_int(obj, F(TrangThaiHoSo), "TrangThaiHoSo", 1, 10, &status, why);
+    rc = get_int(&f[RF_TrangThaiHoSo], "TrangThaiHoSo", 1, 10, &status, why);
     if (rc == CHISO_OK)
-        rc = get_int(obj, F(KenhThucHien), "KenhThucHien", 1, 3, &channel, why);
+        rc = get_int(&f[RF_KenhThucHien], "KenhThucHien", 1, 3, &channel, why);
     if (rc == CHISO_OK)
-        rc = get_int(obj, F(MucDo), "MucDo", 2, 4, &level, why);
+        rc = get_int(&f[RF_MucDo], "MucDo", 2, 4, &level, why);
     if (rc == CHISO_OK)
-        rc = get_int(obj, F(DuocThanhToanTrucTuyen), "DuocThanhToanTrucTuyen", 0,
-                     3, &payment, why);
+        rc = get_int(&f[RF_DuocThanhToanTrucTuyen], "DuocThanhToanTrucTuyen",
+                     0, 3, &payment, why);
     if (rc == CHISO_OK)
-        rc = get_flag(obj, F(HoSoCoThanhPhanSoHoa), &rec->digitised, why);
+        rc = get_flag(&f[RF_HoSoCoThanhPhanSoHoa], "HoSoCoThanhPhanSoHoa",
+                      &rec->digitised, why);
     if (rc == CHISO_OK)
-        rc = get_flag(obj, F(TaiKhoanDuocXacThucVoiVNeID), &rec->vneid, why);
+        rc = get_flag(&f[RF_TaiKhoanDuocXacThucVoiVNeID],
+                      "TaiKhoanDuocXacThucVoiVNeID", &rec->vneid, why);
     if (rc != CHISO_OK)
         return rc;
     rec->status = (int)status;
@@ -474,7 +332,8 @@ static enum chiso_err parse_object(const struct unit_registry *units,
 
     for (int i = 0; i < RECORD__STAMP_COUNT; i++) {
         rec->at[i] = RECORD_NO_TIME;
-        rc = get_stamp(obj, stamp_fields[i], stamp_fields[i], &rec->at[i], why);
+        rc = get_stamp(&f[stamp_fields[i]], root_text + root_off[stamp_fields[i]],
+                       &rec->at[i], why);
         if (rc != CHISO_OK)
             return rc;
     }
@@ -485,59 +344,474 @@ static enum chiso_err parse_object(const struct unit_registry *units,
         rec->at[RECORD_RECEIVED] != RECORD_NO_TIME &&
         rec->at[RECORD_FINISHED] < rec->at[RECORD_RECEIVED])
         return refuse(why, "NgayKetThucXuLy", "earlier than NgayTiepNhan");
+    return CHISO_OK;
+}
 
-    rc = parse_fees(obj, rec, why);
+/* The rules of one object element of an array, m holding its two members
+ * (in the order of array_rule.member). Non-object elements are skipped. */
+typedef enum chiso_err elem_fn(const struct unit_registry *units,
+                               const struct fv m[2], struct record *rec,
+                               struct record_error *why);
+
+static enum chiso_err fee_elem(const struct unit_registry *units,
+                               const struct fv m[2], struct record *rec,
+                               struct record_error *why)
+{
+    (void)units;
+    const char *code = NULL;
+    size_t len = 0;
+    int64_t gia = 0;
+    enum chiso_err rc = get_string(&m[0], "MaPhiLePhi", &code, &len, why);
     if (rc == CHISO_OK)
-        rc = parse_ids(units, obj, rec, why);
-    if (rc == CHISO_OK)
-        rc = parse_results(obj, rec, why);
-    if (rc == CHISO_OK)
-        rc = parse_supplements(obj, rec, why);
+        rc = get_int(&m[1], "Gia", 0, CHISO_MAX_FEE_VND, &gia, why);
+    rec->fee += gia;
     return rc;
 }
 
-/* Finds the value node of every root field in one pass over the members
- * (keys are unique: the parser refuses repeats). */
-static void index_root(const struct jtape *t, uint32_t index[RF__COUNT])
+static enum chiso_err id_elem(const struct unit_registry *units,
+                              const struct fv m[2], struct record *rec,
+                              struct record_error *why)
+{
+    int64_t kind = 0;
+    const char *id = NULL;
+    size_t len = 0;
+    enum chiso_err rc = get_int(&m[0], "LoaiDinhDanh", 1, 2, &kind, why);
+    if (rc == CHISO_OK)
+        rc = get_string(&m[1], "SoDinhDanh", &id, &len, why);
+    if (rc == CHISO_OK && kind == 1 && id != NULL &&
+        valid_personal_id(units, id, len))
+        rec->personal_id = true;
+    return rc;
+}
+
+static enum chiso_err result_elem(const struct unit_registry *units,
+                                  const struct fv m[2], struct record *rec,
+                                  struct record_error *why)
+{
+    (void)units;
+    const char *s = NULL;
+    size_t len = 0;
+    enum chiso_err rc = get_string(&m[0], "MaGiayToKetQua", &s, &len, why);
+    s = NULL;
+    len = 0;
+    if (rc == CHISO_OK)
+        rc = get_string(&m[1], "DuongDanTepTinKetQua", &s, &len, why);
+    if (rc == CHISO_OK && s != NULL && len > 0)
+        rec->e_result = true;
+    return rc;
+}
+
+static enum chiso_err supplement_elem(const struct unit_registry *units,
+                                      const struct fv m[2], struct record *rec,
+                                      struct record_error *why)
+{
+    (void)units;
+    rec->supplements++; /* SPEC §4.1: an object is a round */
+    int64_t asked = RECORD_NO_TIME, given = RECORD_NO_TIME;
+    enum chiso_err rc = get_stamp(&m[0], "NgayYeuCau", &asked, why);
+    if (rc == CHISO_OK)
+        rc = get_stamp(&m[1], "NgayBoSung", &given, why);
+    if (rc == CHISO_OK && asked != RECORD_NO_TIME && given != RECORD_NO_TIME)
+        rec->supplement_seconds += given - asked;
+    return rc;
+}
+
+/* The array fields, in the order their rules apply. */
+static const struct array_rule {
+    enum root_field field;
+    const char *name;
+    const char *member[2];
+    unsigned char member_len[2];
+    elem_fn *elem;
+} array_rules[] = {
+    {RF_DanhSachLePhi, "DanhSachLePhi", {"MaPhiLePhi", "Gia"}, {10, 3},
+     fee_elem},
+    {RF_DinhDanhCHS, "DinhDanhCHS", {"LoaiDinhDanh", "SoDinhDanh"}, {12, 10},
+     id_elem},
+    {RF_DanhSachGiayToKetQua, "DanhSachGiayToKetQua",
+     {"MaGiayToKetQua", "DuongDanTepTinKetQua"}, {14, 20}, result_elem},
+    {RF_DanhSachHoSoBoSung, "DanhSachHoSoBoSung", {"NgayYeuCau", "NgayBoSung"},
+     {10, 10}, supplement_elem},
+};
+#define ARRAY_RULES (sizeof array_rules / sizeof array_rules[0])
+
+/* An array field: absent, or an array of at most CHISO_MAX_ARRAY_ITEMS. */
+static enum chiso_err check_array(const struct array_rule *ar,
+                                  const struct fv *v, struct record_error *why)
+{
+    if (v->type == FV_ABSENT)
+        return CHISO_OK;
+    if (v->type != JT_ARRAY)
+        return refuse(why, ar->name, "must be an array");
+    if (v->len > CHISO_MAX_ARRAY_ITEMS)
+        return refuse(why, ar->name, "more than %u elements",
+                      CHISO_MAX_ARRAY_ITEMS);
+    return CHISO_OK;
+}
+
+/* ---- The tape path: any valid JSON, and every refusal's reason. ---- */
+
+/* The value of tape node i (JT_NONE: absent). */
+static struct fv fv_at(const struct jtape *t, uint32_t i)
+{
+    if (i == JT_NONE || t->nodes[i].type == JT_NULL)
+        return fv_absent;
+    const struct jt_node *nd = &t->nodes[i];
+    struct fv v = {.type = nd->type, .node = i};
+    if (nd->type == JT_STRING) {
+        v.s = jt_bytes(t, i);
+        v.len = nd->len;
+        v.nul = (nd->flags & JT_HAS_NUL) != 0;
+    } else if (nd->type == JT_INT) {
+        v.i = nd->i;
+    } else if (nd->type == JT_ARRAY) {
+        v.len = nd->count;
+    }
+    return v;
+}
+
+/* After a refusal inside element i of array, turns the field named by the
+ * refusal ("Gia") into its path ("DanhSachLePhi[2].Gia"). The path is built
+ * only for a refusal: valid records, the common case, never format it. */
+static enum chiso_err in_elem(enum chiso_err rc, struct record_error *why,
+                              const char *array, size_t i)
+{
+    if (rc != CHISO_OK) {
+        char member[32]; /* member names are at most 20 bytes */
+        size_t n = strnlen(why->field, sizeof member - 1);
+        memcpy(member, why->field, n);
+        member[n] = '\0';
+        snprintf(why->field, sizeof why->field, "%s[%zu].%s", array, i, member);
+    }
+    return rc;
+}
+
+static enum chiso_err tape_array(const struct unit_registry *units,
+                                 const struct jtape *t,
+                                 const struct array_rule *ar,
+                                 const struct fv *v, struct record *rec,
+                                 struct record_error *why)
+{
+    enum chiso_err rc = check_array(ar, v, why);
+    if (rc != CHISO_OK || v->type == FV_ABSENT)
+        return rc;
+    size_t i = 0;
+    for (uint32_t k = jt_first(t, v->node); rc == CHISO_OK && k != JT_NONE;
+         k = jt_next(t, v->node, k), i++) {
+        if (t->nodes[k].type != JT_OBJECT)
+            continue;
+        struct fv m[2];
+        for (int j = 0; j < 2; j++)
+            m[j] = fv_at(t, jt_get(t, k, ar->member[j], ar->member_len[j]));
+        rc = in_elem(ar->elem(units, m, rec, why), why, ar->name, i);
+    }
+    return rc;
+}
+
+/* Parses the line through the calling thread's tape. */
+static enum chiso_err parse_tape(const struct unit_registry *units,
+                                 const char *line, size_t len,
+                                 struct record *rec, struct record_error *why)
+{
+    struct jtape *t = thread_tape();
+    size_t column;
+    char jerr[96];
+    if (jtape_parse(t, line, len, &column, jerr, sizeof jerr) != CHISO_OK)
+        return refuse(why, "", "not valid JSON at column %zu: %s", column, jerr);
+    if (t->nodes[0].type != JT_OBJECT)
+        return refuse(why, "", "a record must be a JSON object");
+    /* Every root field's value in one pass over the members (keys are
+     * unique: the parser refuses repeats); looking each up by name was
+     * ~10% of a bulk load's parsing. */
+    struct fv f[RF__COUNT];
+    for (int i = 0; i < RF__COUNT; i++)
+        f[i] = fv_absent;
+    for (uint32_t k = jt_first(t, 0); k != JT_NONE; k = jt_next(t, 0, k)) {
+        int i = root_field_named(jt_bytes(t, k), t->nodes[k].len);
+        if (i < RF__COUNT)
+            f[i] = fv_at(t, k + 1);
+    }
+    struct record r = {.payment = -1};
+    enum chiso_err rc = check_root(units, f, &r, why);
+    for (size_t a = 0; rc == CHISO_OK && a < ARRAY_RULES; a++)
+        rc = tape_array(units, t, &array_rules[a],
+                        &f[array_rules[a].field], &r, why);
+    if (rc == CHISO_OK)
+        *rec = r;
+    return rc;
+}
+
+/*
+ * ---- The scanner: the common shape of a record, read in one pass. ----
+ *
+ * Building the tape, then reading it, was most of a bulk load's parsing.
+ * The scanner reads a line once, straight into the fields' values, but only
+ * lines of the shape records have: an object whose members are strings
+ * without escapes, integers of at most 18 digits, true, false or null,
+ * except the array fields, arrays of such objects. It gives up on anything
+ * else (an escape, a real number, a nested value elsewhere, any error), and
+ * record_parse then takes the tape path, which gives the same record or
+ * names the refusal. So the scanner never refuses: it must only never
+ * accept what the tape path refuses, nor differ from it on what it accepts
+ * (tests/fuzz/fuzz_record.c holds the two paths to that).
+ */
+struct scan {
+    const char *p, *end;
+};
+
+static void sc_ws(struct scan *sc)
+{
+    while (sc->p < sc->end && (*sc->p == ' ' || *sc->p == '\t' ||
+                               *sc->p == '\n' || *sc->p == '\r'))
+        sc->p++;
+}
+
+static bool sc_is(struct scan *sc, char c)
+{
+    sc_ws(sc);
+    if (sc->p < sc->end && *sc->p == c) {
+        sc->p++;
+        return true;
+    }
+    return false;
+}
+
+static bool is_letter(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* A string without escapes (sc->p at its opening quote). */
+static bool sc_string(struct scan *sc, const char **s, size_t *len)
+{
+    if (sc->p >= sc->end || *sc->p != '"')
+        return false;
+    const char *close = jt_plain_string(sc->p + 1, sc->end);
+    if (close == NULL)
+        return false;
+    *s = sc->p + 1;
+    *len = (size_t)(close - *s);
+    sc->p = close + 1;
+    return true;
+}
+
+/* A member's name and the colon after it. */
+static bool sc_key(struct scan *sc, const char **k, size_t *len)
+{
+    sc_ws(sc);
+    return sc_string(sc, k, len) && sc_is(sc, ':');
+}
+
+/* A scalar value: a string without escapes, an integer of at most 18
+ * digits (no overflow possible), true, false or null (absent). */
+static bool sc_scalar(struct scan *sc, struct fv *v)
+{
+    sc_ws(sc);
+    if (sc->p >= sc->end)
+        return false;
+    const char *p = sc->p;
+    if (*p == '"') {
+        *v = (struct fv){.type = JT_STRING};
+        size_t len;
+        if (!sc_string(sc, &v->s, &len))
+            return false;
+        v->len = (uint32_t)len; /* a line is at most CHISO_MAX_LINE_BYTES */
+        return true;
+    }
+    if (*p == '-' || (*p >= '0' && *p <= '9')) {
+        bool neg = *p == '-';
+        p += neg;
+        const char *digits = p;
+        int64_t x = 0;
+        if (p < sc->end && *p == '0')
+            p++;
+        else
+            for (; p < sc->end && *p >= '0' && *p <= '9'; p++) {
+                if (p - digits == 18)
+                    return false;
+                x = x * 10 + (*p - '0');
+            }
+        if (p == digits ||
+            (p < sc->end && ((*p >= '0' && *p <= '9') || *p == '.' ||
+                             *p == 'e' || *p == 'E')))
+            return false;
+        *v = (struct fv){.type = JT_INT, .i = neg ? -x : x};
+        sc->p = p;
+        return true;
+    }
+    static const struct {
+        const char *word;
+        size_t len;
+        uint8_t type;
+    } words[] = {{"true", 4, JT_TRUE}, {"false", 5, JT_FALSE},
+                 {"null", 4, FV_ABSENT}};
+    for (size_t i = 0; i < 3; i++)
+        if ((size_t)(sc->end - p) >= words[i].len &&
+            memcmp(p, words[i].word, words[i].len) == 0 &&
+            (p + words[i].len == sc->end || !is_letter(p[words[i].len]))) {
+            *v = (struct fv){.type = words[i].type};
+            sc->p = p + words[i].len;
+            return true;
+        }
+    return false;
+}
+
+/* The names of the members no rule reads, to refuse a repeat. */
+#define SCAN_OTHERS 16
+
+struct others {
+    const char *name[SCAN_OTHERS];
+    size_t len[SCAN_OTHERS];
+    size_t n;
+};
+
+/* Keeps another member's name; false on a repeat (or too many to check). */
+static bool other_name(struct others *o, const char *name, size_t len)
+{
+    for (size_t i = 0; i < o->n; i++)
+        if (o->len[i] == len && same_bytes(o->name[i], name, len))
+            return false;
+    if (o->n == SCAN_OTHERS)
+        return false;
+    o->name[o->n] = name;
+    o->len[o->n++] = len;
+    return true;
+}
+
+/* After a value: true at ',' (another member or element follows), false
+ * at `close` (*done set); anything else fails (*done unset). */
+static bool sc_more(struct scan *sc, char close, bool *done)
+{
+    if (sc_is(sc, ','))
+        return true;
+    *done = sc_is(sc, close);
+    return false;
+}
+
+/* One object element of an array field, its rule applied. */
+static bool sc_element(struct scan *sc, const struct unit_registry *units,
+                       const struct array_rule *ar, struct record *rec)
+{
+    struct fv m[2] = {fv_absent, fv_absent};
+    bool seen[2] = {false, false};
+    struct others o = {.n = 0};
+    bool done = false;
+    if (!sc_is(sc, '{'))
+        return false;
+    if (!sc_is(sc, '}'))
+        do {
+            const char *k;
+            size_t len;
+            struct fv other;
+            if (!sc_key(sc, &k, &len))
+                return false;
+            int j = len == ar->member_len[0] && same_bytes(k, ar->member[0], len)
+                        ? 0
+                    : len == ar->member_len[1] &&
+                            same_bytes(k, ar->member[1], len)
+                        ? 1
+                        : -1;
+            if (j >= 0 ? seen[j] || !sc_scalar(sc, &m[j])
+                       : !other_name(&o, k, len) || !sc_scalar(sc, &other))
+                return false;
+            if (j >= 0)
+                seen[j] = true;
+        } while (sc_more(sc, '}', &done));
+    else
+        done = true;
+    struct record_error why;
+    return done && ar->elem(units, m, rec, &why) == CHISO_OK;
+}
+
+/* An array field's value: null, or an array of objects. */
+static bool sc_array(struct scan *sc, const struct unit_registry *units,
+                     const struct array_rule *ar, struct record *rec)
+{
+    sc_ws(sc);
+    if (sc->p < sc->end && *sc->p == 'n') {
+        struct fv v;
+        return sc_scalar(sc, &v) && v.type == FV_ABSENT;
+    }
+    if (!sc_is(sc, '['))
+        return false;
+    if (sc_is(sc, ']'))
+        return true;
+    size_t n = 0;
+    bool done = false;
+    do
+        if (++n > CHISO_MAX_ARRAY_ITEMS || !sc_element(sc, units, ar, rec))
+            return false;
+    while (sc_more(sc, ']', &done));
+    return done;
+}
+
+/* The scanner's reading of a whole line; false: take the tape path. */
+static bool scan_record(const struct unit_registry *units, const char *line,
+                        size_t len, struct record *rec)
+{
+    struct scan sc = {line, line + len};
+    struct fv f[RF__COUNT];
+    for (int i = 0; i < RF__COUNT; i++)
+        f[i] = fv_absent;
+    uint32_t seen = 0;
+    struct others o = {.n = 0};
+    struct record r = {.payment = -1};
+    bool done = false;
+    if (!sc_is(&sc, '{') || sc_is(&sc, '}'))
+        return false; /* {} has no MaHoSo */
+    do {
+        const char *k;
+        size_t klen;
+        if (!sc_key(&sc, &k, &klen))
+            return false;
+        int i = root_field_named(k, klen);
+        struct fv other;
+        if (i == RF__COUNT) {
+            if (!other_name(&o, k, klen) || !sc_scalar(&sc, &other))
+                return false;
+            continue;
+        }
+        if (seen & 1u << i)
+            return false;
+        seen |= 1u << i;
+        const struct array_rule *ar = NULL;
+        for (size_t a = 0; a < ARRAY_RULES; a++)
+            if (array_rules[a].field == (enum root_field)i)
+                ar = &array_rules[a];
+        if (ar != NULL ? !sc_array(&sc, units, ar, &r) : !sc_scalar(&sc, &f[i]))
+            return false;
+    } while (sc_more(&sc, '}', &done));
+    sc_ws(&sc);
+    struct record_error why;
+    if (!done || sc.p != sc.end || check_root(units, f, &r, &why) != CHISO_OK)
+        return false;
+    *rec = r;
+    return true;
+}
+
+bool record_scan(const struct unit_registry *units, const char *line,
+                 size_t len, struct record *rec)
 {
     pthread_once(&tables_once, build_tables);
-    for (int f = 0; f < RF__COUNT; f++)
-        index[f] = JT_NONE;
-    for (uint32_t k = jt_first(t, 0); k != JT_NONE; k = jt_next(t, 0, k)) {
-        const struct jt_node *key = &t->nodes[k];
-        if (key->len >= MAX_ROOT_LEN)
-            continue;
-        const char *name = jt_bytes(t, k);
-        for (const signed char *f = by_len[key->len]; *f >= 0; f++)
-            if (name[0] == root_text[root_off[*f]] &&
-                memcmp(name, root_text + root_off[*f], key->len) == 0) {
-                index[*f] = k + 1;
-                break;
-            }
-    }
+    return len <= CHISO_MAX_LINE_BYTES && scan_record(units, line, len, rec);
+}
+
+enum chiso_err record_parse_tape(const struct unit_registry *units,
+                                 const char *line, size_t len,
+                                 struct record *rec, struct record_error *why)
+{
+    pthread_once(&tables_once, build_tables);
+    if (len > CHISO_MAX_LINE_BYTES)
+        return refuse(why, "", "line longer than %u bytes",
+                      CHISO_MAX_LINE_BYTES);
+    return parse_tape(units, line, len, rec, why);
 }
 
 enum chiso_err record_parse(const struct unit_registry *units, const char *line,
                             size_t len, struct record *rec,
                             struct record_error *why)
 {
-    if (len > CHISO_MAX_LINE_BYTES)
-        return refuse(why, "", "line longer than %u bytes",
-                      CHISO_MAX_LINE_BYTES);
-    size_t column;
-    char jerr[96];
-    if (jtape_parse(thread_tape(), line, len, &column, jerr, sizeof jerr) !=
-        CHISO_OK)
-        return refuse(why, "", "not valid JSON at column %zu: %s", column, jerr);
-    struct record r = {.payment = -1};
-    uint32_t index[RF__COUNT];
-    struct jv root = {&tape, 0, index};
-    if (is(root, JT_OBJECT))
-        index_root(&tape, index);
-    enum chiso_err rc = is(root, JT_OBJECT)
-                            ? parse_object(units, root, &r, why)
-                            : refuse(why, "", "a record must be a JSON object");
-    if (rc == CHISO_OK)
-        *rec = r;
-    return rc;
+    if (record_scan(units, line, len, rec))
+        return CHISO_OK;
+    return record_parse_tape(units, line, len, rec, why);
 }

@@ -70,6 +70,17 @@ enum chiso_err record_parse(const struct unit_registry *units, const char *line,
                             size_t len, struct record *rec,
                             struct record_error *why);
 
+/* For tests and fuzzing, the two paths of record_parse on their own:
+ * record_scan reads the common shape of a record in one pass and returns
+ * false for any line it does not take (it never refuses); a line it takes
+ * must give the same record through record_parse_tape, the full JSON
+ * parser, which takes every line and names every refusal. */
+bool record_scan(const struct unit_registry *units, const char *line,
+                 size_t len, struct record *rec);
+enum chiso_err record_parse_tape(const struct unit_registry *units,
+                                 const char *line, size_t len,
+                                 struct record *rec, struct record_error *why);
+
 /* Frees the calling thread's parse arena (each thread that parsed records
  * calls it before it ends; harmless if it parsed none). */
 void record_thread_done(void);

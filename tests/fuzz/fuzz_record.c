@@ -2,8 +2,10 @@
  * fuzz_record.c — record_parse() over one NDJSON line (SPEC §4).
  *
  * The input is the line, as the ingest hands it over (no newline). It is
- * parsed twice — the second time on a tape reused from the first — and both
- * parses must agree (the per-thread tape must carry nothing over). A record
+ * parsed by record_parse, then twice by the tape path alone — the second
+ * time on a tape reused from the first — and all must agree (the
+ * per-thread tape must carry nothing over); a line the one-pass scanner
+ * takes must be taken by the tape path with the same record. A record
  * that parses must satisfy every rule record.h promises; its fact must be
  * derivable and must win against itself (a tie goes to the later arrival).
  * The JSON layer itself is held to jansson by fuzz_jtape.c.
@@ -122,16 +124,29 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FUZZ_CHECK(why.reason[0] != '\0');
     }
 
-    /* Again, on the tape the first parse left behind. */
-    struct record again;
-    struct record_error again_why;
-    enum chiso_err again_rc = record_parse(units, line, size, &again, &again_why);
-    FUZZ_CHECK(again_rc == rc);
-    if (rc == CHISO_OK)
-        FUZZ_CHECK(same_record(&again, &rec));
-    else
-        FUZZ_CHECK(strcmp(again_why.field, why.field) == 0 &&
-                   strcmp(again_why.reason, why.reason) == 0);
+    /* The tape path alone (the first parse may have taken the scanner's),
+     * twice: the second on the tape the first left behind. Both must give
+     * record_parse's answer. */
+    for (int pass = 0; pass < 2; pass++) {
+        struct record again;
+        struct record_error again_why;
+        enum chiso_err again_rc =
+            record_parse_tape(units, line, size, &again, &again_why);
+        FUZZ_CHECK(again_rc == rc);
+        if (rc == CHISO_OK)
+            FUZZ_CHECK(same_record(&again, &rec));
+        else
+            FUZZ_CHECK(strcmp(again_why.field, why.field) == 0 &&
+                       strcmp(again_why.reason, why.reason) == 0);
+    }
+
+    /* The scanner never takes a line the tape refuses, nor reads one it
+     * takes otherwise. */
+    struct record scanned;
+    if (record_scan(units, line, size, &scanned)) {
+        FUZZ_CHECK(rc == CHISO_OK);
+        FUZZ_CHECK(same_record(&scanned, &rec));
+    }
 
     return 0;
 }

@@ -19,10 +19,15 @@ const struct unit_registry *fixture_units(void);
 uint32_t fixture_unit(const char *code);
 
 /* Parses json as one record against fixture_units(). On refusal reports a
- * failed check at file:line naming the field and reason, and returns false. */
+ * failed check at file:line naming the field and reason, and returns false;
+ * also when record_parse_tape, or record_scan if it takes the line, reads
+ * it otherwise. */
 bool fixture_record_at(const char *file, int line, const char *json,
                        struct record *rec);
 #define RECORD_OK(json, rec) fixture_record_at(__FILE__, __LINE__, (json), (rec))
+
+/* Whether two records hold the same values, field by field. */
+bool fixture_same_record(const struct record *a, const struct record *b);
 
 /* A fixed 16-byte secret for dossier tables and states. */
 extern const unsigned char fixture_secret[16];

@@ -52,6 +52,8 @@ TEST_ENTRY(record_e_result)
 TEST_ENTRY(record_supplements)
 TEST_ENTRY(record_supplements_ignore_non_objects)
 TEST_ENTRY(record_out_of_memory)
+TEST_ENTRY(record_scanner_takes_records)
+TEST_ENTRY(record_scanner_leaves_the_rest)
 
 /* core/test_fact.c */
 TEST_ENTRY(fact_completed_everything)
