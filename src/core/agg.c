@@ -319,29 +319,31 @@ size_t agg_record_bytes(void)
     return 2 * sizeof(int32_t) + sizeof(struct block);
 }
 
-void agg_export(const struct agg *agg, size_t max_bytes, agg_piece_fn fn,
-                void *ctx)
+enum chiso_err agg_export(const struct agg *agg, size_t max_bytes,
+                          agg_piece_fn fn, void *ctx)
 {
     size_t rec = agg_record_bytes();
     size_t per = max_bytes / rec ? max_bytes / rec : 1;
     unsigned char *buf = xmalloc(per * rec);
     size_t n = 0;
-    for (uint32_t u = 0; u < units_count(agg->reg); u++) {
+    enum chiso_err rc = CHISO_OK;
+    for (uint32_t u = 0; rc == CHISO_OK && u < units_count(agg->reg); u++) {
         const struct series *s = &agg->series[u];
-        for (size_t i = 0; i < s->n; i++) {
+        for (size_t i = 0; rc == CHISO_OK && i < s->n; i++) {
             unsigned char *p = buf + n * rec;
             memcpy(p, &u, sizeof u);
             memcpy(p + 4, &s->months[i], sizeof s->months[i]);
             memcpy(p + 8, s->blocks[i], sizeof(struct block));
             if (++n == per) {
-                fn(ctx, buf, n * rec);
+                rc = fn(ctx, buf, n * rec);
                 n = 0;
             }
         }
     }
-    if (n > 0)
-        fn(ctx, buf, n * rec);
+    if (rc == CHISO_OK && n > 0)
+        rc = fn(ctx, buf, n * rec);
     free(buf);
+    return rc;
 }
 
 enum chiso_err agg_import(struct agg *agg, const void *data, size_t len)

@@ -54,12 +54,14 @@ int agg_span(const struct agg *agg, int32_t *first, int32_t *last);
  * The counters as bytes, for snapshots: records of a unit index (uint32), a
  * month (int32, vtime months) and its block, in the machine's byte order,
  * AGG_RECORD_BYTES each; agg_export hands them to fn in unit and month
- * order, in pieces of at most max_bytes (at least one record).
+ * order, in pieces of at most max_bytes (at least one record), in one
+ * buffer reused; it stops at fn's first error and returns it.
  */
 size_t agg_record_bytes(void);
-typedef void (*agg_piece_fn)(void *ctx, const void *data, size_t len);
-void agg_export(const struct agg *agg, size_t max_bytes, agg_piece_fn fn,
-                void *ctx);
+typedef enum chiso_err (*agg_piece_fn)(void *ctx, const void *data,
+                                       size_t len);
+enum chiso_err agg_export(const struct agg *agg, size_t max_bytes,
+                          agg_piece_fn fn, void *ctx);
 
 /* Adds exported records to an aggregate that has none of their blocks yet.
  * CHISO_EINVAL, having changed nothing, when the bytes are not records of

@@ -228,22 +228,16 @@ static int64_t load_snapshot(struct chiso *c,
     return upto;
 }
 
-struct pieces {
-    void **data;
-    size_t *sizes;
-    size_t n, cap;
+/* Stores each piece of counters as agg_export hands it over. */
+struct chunk_writer {
+    struct store *st;
+    size_t next; /* chunk number */
 };
 
-static void keep_piece(void *ctx, const void *data, size_t len)
+static enum chiso_err put_piece(void *ctx, const void *data, size_t len)
 {
-    struct pieces *p = ctx;
-    size_t cap = p->cap;
-    p->data = xgrow(p->data, &cap, p->n + 1, sizeof *p->data);
-    p->sizes = xrealloc(p->sizes, cap * sizeof *p->sizes);
-    p->cap = cap;
-    p->data[p->n] = xmalloc(len);
-    memcpy(p->data[p->n], data, len);
-    p->sizes[p->n++] = len;
+    struct chunk_writer *w = ctx;
+    return w->st->ops->put_snapshot_chunk(w->st, w->next++, data, len);
 }
 
 enum chiso_err chiso_snapshot(struct chiso *c, char *detail, size_t detail_size)
@@ -251,33 +245,31 @@ enum chiso_err chiso_snapshot(struct chiso *c, char *detail, size_t detail_size)
     struct store *st = c->store;
     const struct dtable *t = state_table(c->state);
     size_t nslots = dtable_chunks(t);
-    struct pieces counters = {0};
-    agg_export(state_agg(c->state), SNAPSHOT_PIECE_BYTES, keep_piece,
-               &counters);
-    size_t n = nslots + counters.n;
-    const void **chunks = xmalloc((n ? n : 1) * sizeof *chunks);
-    size_t *sizes = xmalloc((n ? n : 1) * sizeof *sizes);
-    for (size_t i = 0; i < nslots; i++)
-        chunks[i] = dtable_chunk(t, i, &sizes[i]);
-    for (size_t i = 0; i < counters.n; i++) {
-        chunks[nslots + i] = counters.data[i];
-        sizes[nslots + i] = counters.sizes[i];
-    }
+    struct chunk_writer w = {st, 0};
     int64_t upto = 0;
     char header[256];
     enum chiso_err rc = st->ops->begin(st);
     if (rc == CHISO_OK)
         rc = st->ops->last_seq(st, &upto);
+    if (rc == CHISO_OK)
+        rc = st->ops->clear_snapshot(st);
+    /* The slot chunks as they are in memory, then the counters. */
+    for (; rc == CHISO_OK && w.next < nslots; w.next++) {
+        size_t size;
+        const void *chunk = dtable_chunk(t, w.next, &size);
+        rc = st->ops->put_snapshot_chunk(st, w.next, chunk, size);
+    }
+    if (rc == CHISO_OK)
+        rc = agg_export(state_agg(c->state), SNAPSHOT_PIECE_BYTES, put_piece,
+                        &w);
     if (rc == CHISO_OK) {
         snapshot_fingerprint(c, header, sizeof header - 80);
         size_t hl = strlen(header);
         snprintf(header + hl, sizeof header - hl,
                  " upto=%lld dossiers=%zu slot_chunks=%zu", (long long)upto,
                  dtable_count(t), nslots);
-        rc = st->ops->put_snapshot(st, n, chunks, sizes);
-    }
-    if (rc == CHISO_OK)
         rc = st->ops->set_meta(st, "snapshot", header, strlen(header));
+    }
     if (rc == CHISO_OK)
         rc = st->ops->commit(st);
     if (rc != CHISO_OK) {
@@ -285,12 +277,6 @@ enum chiso_err chiso_snapshot(struct chiso *c, char *detail, size_t detail_size)
                 st->ops->last_error(st));
         st->ops->rollback(st);
     }
-    for (size_t i = 0; i < counters.n; i++)
-        free(counters.data[i]);
-    free(counters.data);
-    free(counters.sizes);
-    free(chunks);
-    free(sizes);
     return rc;
 }
 

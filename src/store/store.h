@@ -101,10 +101,12 @@ struct store_ops {
                                     store_dossier_fn fn, void *ctx);
     /* The sequence number of the last stored version (0 if none). */
     enum chiso_err (*last_seq)(struct store *s, int64_t *seq);
-    /* Replaces the snapshot chunks (inside a transaction). */
-    enum chiso_err (*put_snapshot)(struct store *s, size_t n,
-                                   const void *const *chunks,
-                                   const size_t *sizes);
+    /* Inside a transaction: drops the snapshot chunks, then stores chunk
+     * number i (0, 1, 2... in turn). The chunks are written as they come,
+     * so that a snapshot is never held whole in memory. */
+    enum chiso_err (*clear_snapshot)(struct store *s);
+    enum chiso_err (*put_snapshot_chunk)(struct store *s, size_t i,
+                                         const void *data, size_t len);
     enum chiso_err (*scan_snapshot)(struct store *s, store_blob_fn fn,
                                     void *ctx);
     /* CHISO_ENOTFOUND when the key is absent; *len is the full length even

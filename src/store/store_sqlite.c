@@ -579,31 +579,31 @@ static enum chiso_err sq_last_seq(struct store *s, int64_t *seq)
     return read_last_seq(from(s), seq);
 }
 
-static enum chiso_err sq_put_snapshot(struct store *s, size_t n,
-                                      const void *const *chunks,
-                                      const size_t *sizes)
+static enum chiso_err sq_clear_snapshot(struct store *s)
 {
-    /* Each chunk a zstd frame: the counters are mostly zeros (84 MiB
-     * became ~MiB), and writing the snapshot, then checkpointing it, was
-     * most of the end of a bulk load. */
+    return exec(from(s), "DELETE FROM snapshot_chunk");
+}
+
+/* Each chunk a zstd frame: the counters are mostly zeros (84 MiB became
+ * ~MiB), and writing the snapshot, then checkpointing it, was most of the
+ * end of a bulk load. */
+static enum chiso_err sq_put_snapshot_chunk(struct store *s, size_t i,
+                                            const void *data, size_t len)
+{
     struct sqlite_store *ss = from(s);
-    enum chiso_err rc = exec(ss, "DELETE FROM snapshot_chunk");
-    for (size_t i = 0; rc == CHISO_OK && i < n; i++) {
-        size_t bound = ZSTD_compressBound(sizes[i]);
-        ss->zbuf = xgrow(ss->zbuf, &ss->zbuf_cap, bound, 1);
-        size_t z = ZSTD_compressCCtx(ss->zc, ss->zbuf, bound, chunks[i],
-                                     sizes[i], VERSIONS_ZSTD_LEVEL);
-        if (ZSTD_isError(z)) {
-            snprintf(ss->error, sizeof ss->error, "compressing: %s",
-                     ZSTD_getErrorName(z));
-            return CHISO_ESTORE;
-        }
-        sqlite3_stmt *st = ss->st[ST_PUT_SNAPSHOT];
-        sqlite3_bind_int64(st, 1, (sqlite3_int64)i);
-        sqlite3_bind_blob64(st, 2, ss->zbuf, z, SQLITE_STATIC);
-        rc = step_done(ss, ST_PUT_SNAPSHOT, "storing a snapshot");
+    size_t bound = ZSTD_compressBound(len);
+    ss->zbuf = xgrow(ss->zbuf, &ss->zbuf_cap, bound, 1);
+    size_t z = ZSTD_compressCCtx(ss->zc, ss->zbuf, bound, data, len,
+                                 VERSIONS_ZSTD_LEVEL);
+    if (ZSTD_isError(z)) {
+        snprintf(ss->error, sizeof ss->error, "compressing: %s",
+                 ZSTD_getErrorName(z));
+        return CHISO_ESTORE;
     }
-    return rc;
+    sqlite3_stmt *st = ss->st[ST_PUT_SNAPSHOT];
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)i);
+    sqlite3_bind_blob64(st, 2, ss->zbuf, z, SQLITE_STATIC);
+    return step_done(ss, ST_PUT_SNAPSHOT, "storing a snapshot");
 }
 
 static enum chiso_err blob_row(sqlite3_stmt *st, void *arg)
@@ -798,7 +798,8 @@ static const struct store_ops sqlite_ops = {
     .update_batch = sq_update_batch,
     .scan_dossiers = sq_scan_dossiers,
     .last_seq = sq_last_seq,
-    .put_snapshot = sq_put_snapshot,
+    .clear_snapshot = sq_clear_snapshot,
+    .put_snapshot_chunk = sq_put_snapshot_chunk,
     .scan_snapshot = sq_scan_snapshot,
     .get_meta = sq_get_meta,
     .set_meta = sq_set_meta,
