@@ -227,7 +227,8 @@ static void apply_deltas(struct agg *agg, uint32_t unit,
 
 void agg_apply_fact(struct agg *agg, const struct fact *f, int sign)
 {
-    struct day_deltas dd = {0};
+    struct day_deltas dd;
+    dd.n = 0; /* gather sets what it uses: zeroing all was 10% of this */
     gather(&dd, f, sign);
     apply_deltas(agg, f->unit, &dd);
 }
@@ -242,7 +243,8 @@ void agg_replace_fact(struct agg *agg, const struct fact *old,
     }
     /* One walk up the tree per day, with the net change: a correction
      * usually keeps its unit and reception day. */
-    struct day_deltas dd = {0};
+    struct day_deltas dd;
+    dd.n = 0;
     gather(&dd, old, -1);
     gather(&dd, new, +1);
     apply_deltas(agg, new->unit, &dd);

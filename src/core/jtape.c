@@ -178,37 +178,11 @@ static int parse_unicode(struct parser *ps)
     return 0;
 }
 
-/* The bytes of the 8 at p that end a plain run of a string ('"', '\\', a
- * control character, a non-ASCII byte), as the high bit of each (SWAR; a
- * false mark can only lie above a true one, so the lowest mark is exact). */
-static uint64_t special_bytes(const unsigned char *p)
-{
-    uint64_t v;
-    memcpy(&v, p, sizeof v);
-    const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
-    uint64_t q = v ^ (ones * '"'), b = v ^ (ones * '\\');
-    return (((q - ones) & ~q) | ((b - ones) & ~b) |
-            ((v - ones * 0x20) & ~v) | v) &
-           high;
-}
-
-/* Past the plain bytes (printable ASCII other than '"' and '\\') from p. */
 static const unsigned char *plain_run(const unsigned char *p,
                                       const unsigned char *end)
 {
-    for (; end - p >= 8; p += 8) {
-        uint64_t hits = special_bytes(p);
-        if (hits != 0) {
-#if defined(__GNUC__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-            return p + (__builtin_ctzll(hits) >> 3);
-#else
-            break;
-#endif
-        }
-    }
-    while (p < end && *p >= 0x20 && *p < 0x80 && *p != '"' && *p != '\\')
-        p++;
-    return p;
+    return (const unsigned char *)jt_plain_run((const char *)p,
+                                               (const char *)end);
 }
 
 const char *jt_plain_string(const char *p, const char *end)

@@ -23,6 +23,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "core/err.h"
 
@@ -78,6 +79,40 @@ enum chiso_err jtape_parse(struct jtape *t, const char *s, size_t len,
  * otherwise (an escape, an invalid byte, or no closing quote before end).
  */
 const char *jt_plain_string(const char *p, const char *end);
+
+/* The bytes of the 8 at p that end a plain run of a string ('"', '\\', a
+ * control character, a non-ASCII byte), as the high bit of each (SWAR; a
+ * false mark can only lie above a true one, so the lowest mark is exact). */
+static inline uint64_t jt_special_bytes(const char *p)
+{
+    uint64_t v;
+    memcpy(&v, p, sizeof v);
+    const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
+    uint64_t q = v ^ (ones * '"'), b = v ^ (ones * '\\');
+    return (((q - ones) & ~q) | ((b - ones) & ~b) |
+            ((v - ones * 0x20) & ~v) | v) &
+           high;
+}
+
+/* Past the plain bytes (printable ASCII other than '"' and '\\') from p:
+ * inline, as strings are short and read by the million. */
+static inline const char *jt_plain_run(const char *p, const char *end)
+{
+    for (; end - p >= 8; p += 8) {
+        uint64_t hits = jt_special_bytes(p);
+        if (hits != 0) {
+#if defined(__GNUC__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+            return p + (__builtin_ctzll(hits) >> 3);
+#else
+            break;
+#endif
+        }
+    }
+    while (p < end && (unsigned char)*p >= 0x20 && (unsigned char)*p < 0x80 &&
+           *p != '"' && *p != '\\')
+        p++;
+    return p;
+}
 
 /* The value of key (klen bytes) in object node obj, or JT_NONE. */
 uint32_t jt_get(const struct jtape *t, uint32_t obj, const char *key,

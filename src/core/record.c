@@ -69,8 +69,12 @@ static const unsigned char root_lens[RF__COUNT] = {
 static signed char by_len[MAX_ROOT_LEN][4];
 static pthread_once_t tables_once = PTHREAD_ONCE_INIT;
 
+static signed char rule_of[RF__COUNT];
+static void build_rules(void);
+
 static void build_tables(void)
 {
+    build_rules();
     memset(by_len, -1, sizeof by_len);
     for (int f = 0; f < RF__COUNT; f++) {
         int k = 0;
@@ -125,12 +129,25 @@ void record_thread_done(void)
  * to memcmp cost more than the comparison. */
 static bool same_bytes(const char *a, const char *b, size_t n)
 {
-    for (; n >= 8; a += 8, b += 8, n -= 8) {
-        uint64_t x, y;
-        memcpy(&x, a, 8);
-        memcpy(&y, b, 8);
-        if (x != y)
-            return false;
+    uint64_t x, y;
+    if (n >= 8) {
+        for (size_t i = 0; i + 8 <= n; i += 8) {
+            memcpy(&x, a + i, 8);
+            memcpy(&y, b + i, 8);
+            if (x != y)
+                return false;
+        }
+        memcpy(&x, a + n - 8, 8); /* the tail, overlapping */
+        memcpy(&y, b + n - 8, 8);
+        return x == y;
+    }
+    if (n >= 4) {
+        uint32_t u, v, u2, v2;
+        memcpy(&u, a, 4);
+        memcpy(&v, b, 4);
+        memcpy(&u2, a + n - 4, 4);
+        memcpy(&v2, b + n - 4, 4);
+        return u == v && u2 == v2;
     }
     for (; n > 0; a++, b++, n--)
         if (*a != *b)
@@ -435,6 +452,14 @@ static const struct array_rule {
 };
 #define ARRAY_RULES (sizeof array_rules / sizeof array_rules[0])
 
+/* Each root field's rule in array_rules, or -1 (tables built). */
+static void build_rules(void)
+{
+    memset(rule_of, -1, sizeof rule_of);
+    for (size_t a = 0; a < ARRAY_RULES; a++)
+        rule_of[array_rules[a].field] = (signed char)a;
+}
+
 /* An array field: absent, or an array of at most CHISO_MAX_ARRAY_ITEMS. */
 static enum chiso_err check_array(const struct array_rule *ar,
                                   const struct fv *v, struct record_error *why)
@@ -559,14 +584,17 @@ struct scan {
     const char *p, *end;
 };
 
-static void sc_ws(struct scan *sc)
+static inline void sc_ws(struct scan *sc)
 {
+    /* Records are mostly written without any: one test. */
+    if (sc->p < sc->end && (unsigned char)*sc->p > ' ')
+        return;
     while (sc->p < sc->end && (*sc->p == ' ' || *sc->p == '\t' ||
                                *sc->p == '\n' || *sc->p == '\r'))
         sc->p++;
 }
 
-static bool sc_is(struct scan *sc, char c)
+static inline bool sc_is(struct scan *sc, char c)
 {
     sc_ws(sc);
     if (sc->p < sc->end && *sc->p == c) {
@@ -582,11 +610,13 @@ static bool is_letter(char c)
 }
 
 /* A string without escapes (sc->p at its opening quote). */
-static bool sc_string(struct scan *sc, const char **s, size_t *len)
+static inline bool sc_string(struct scan *sc, const char **s, size_t *len)
 {
     if (sc->p >= sc->end || *sc->p != '"')
         return false;
-    const char *close = jt_plain_string(sc->p + 1, sc->end);
+    const char *close = jt_plain_run(sc->p + 1, sc->end);
+    if (close >= sc->end || *close != '"')
+        close = jt_plain_string(close, sc->end); /* UTF-8, or give up */
     if (close == NULL)
         return false;
     *s = sc->p + 1;
@@ -694,7 +724,8 @@ static bool sc_element(struct scan *sc, const struct unit_registry *units,
 {
     struct fv m[2] = {fv_absent, fv_absent};
     bool seen[2] = {false, false};
-    struct others o = {.n = 0};
+    struct others o;
+    o.n = 0;
     bool done = false;
     if (!sc_is(sc, '{'))
         return false;
@@ -752,9 +783,10 @@ static bool scan_record(const struct unit_registry *units, const char *line,
     struct scan sc = {line, line + len};
     struct fv f[RF__COUNT];
     for (int i = 0; i < RF__COUNT; i++)
-        f[i] = fv_absent;
+        f[i].type = FV_ABSENT; /* all the rules read of an absent value */
     uint32_t seen = 0;
-    struct others o = {.n = 0};
+    struct others o;
+    o.n = 0;
     struct record r = {.payment = -1};
     bool done = false;
     if (!sc_is(&sc, '{') || sc_is(&sc, '}'))
@@ -774,10 +806,8 @@ static bool scan_record(const struct unit_registry *units, const char *line,
         if (seen & 1u << i)
             return false;
         seen |= 1u << i;
-        const struct array_rule *ar = NULL;
-        for (size_t a = 0; a < ARRAY_RULES; a++)
-            if (array_rules[a].field == (enum root_field)i)
-                ar = &array_rules[a];
+        const struct array_rule *ar =
+            rule_of[i] < 0 ? NULL : &array_rules[rule_of[i]];
         if (ar != NULL ? !sc_array(&sc, units, ar, &r) : !sc_scalar(&sc, &f[i]))
             return false;
     } while (sc_more(&sc, '}', &done));

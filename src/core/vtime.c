@@ -20,7 +20,7 @@ int32_t vt_days_from_civil(int year, int month, int day)
     int64_t y = (int64_t)year - (month <= 2);
     int64_t era = floor_div(y, 400);
     int64_t yoe = y - era * 400;
-    int64_t mp = (month + 9) % 12;
+    int64_t mp = month > 2 ? month - 3 : month + 9; /* March is 0 */
     int64_t doy = (153 * mp + 2) / 5 + day - 1;
     int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
     return (int32_t)(era * 146097 + doe - 719468);
@@ -84,14 +84,44 @@ static int digits(const char *s, int n)
     return v;
 }
 
+#if defined(__GNUC__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+/* The 8 ASCII digits at s as four 2-digit numbers (SWAR), the first pair
+ * in the lowest 16 bits; false if any byte is not a digit. Every record
+ * has up to seven stamps: reading them a digit at a time was 4% of a bulk
+ * load's instructions. */
+static bool digit_pairs(const char *s, uint64_t *pairs)
+{
+    uint64_t v;
+    memcpy(&v, s, sizeof v);
+    const uint64_t ones = 0x0101010101010101u;
+    if ((v & (ones * 0xF0)) != ones * 0x30 ||
+        ((v + ones * 0x06) & (ones * 0xF0)) != ones * 0x30)
+        return false;
+    uint64_t d = v - ones * '0';
+    *pairs = (d * 10 + (d >> 8)) & 0x00FF00FF00FF00FFu;
+    return true;
+}
+
+bool vt_parse_stamp(const char *s, size_t len, int64_t *moment)
+{
+    uint64_t ymd, dhms; /* yyyy MM dd; dd HH mm ss */
+    if (len != 14 || !digit_pairs(s, &ymd) || !digit_pairs(s + 6, &dhms))
+        return false;
+    int year = (int)(ymd & 0xFF) * 100 + (int)(ymd >> 16 & 0xFF);
+    int month = (int)(ymd >> 32 & 0xFF), day = (int)(ymd >> 48);
+    int hh = (int)(dhms >> 16 & 0xFF), mm = (int)(dhms >> 32 & 0xFF);
+    int ss = (int)(dhms >> 48);
+#else
 bool vt_parse_stamp(const char *s, size_t len, int64_t *moment)
 {
     if (len != 14)
         return false;
     int year = digits(s, 4), month = digits(s + 4, 2), day = digits(s + 6, 2);
     int hh = digits(s + 8, 2), mm = digits(s + 10, 2), ss = digits(s + 12, 2);
-    if (year < 0 || month < 1 || month > 12 || day < 1 || hh < 0 || hh > 23 ||
-        mm < 0 || mm > 59 || ss < 0 || ss > 59)
+    if (year < 0 || day < 0 || hh < 0 || mm < 0 || ss < 0)
+        return false;
+#endif
+    if (month < 1 || month > 12 || day < 1 || hh > 23 || mm > 59 || ss > 59)
         return false;
     if (day > vt_month_days(year, month))
         return false;
