@@ -11,8 +11,7 @@
 #include <zstd.h>
 
 #include "core/mem.h"
-
-#define FRAME_LEVEL 1
+#include "store/store.h"
 
 static _Thread_local ZSTD_CCtx *tl_cctx;
 static _Thread_local struct frame_buf tl_scratch;
@@ -59,6 +58,7 @@ static ZSTD_CCtx *cctx(void)
             fprintf(stderr, "chiso: zstd: out of memory\n");
             abort();
         }
+        store_zstd_records(tl_cctx);
     }
     return tl_cctx;
 }
@@ -67,11 +67,10 @@ void frame_text(struct frame_buf *out, const void *text, size_t n)
 {
     size_t bound = ZSTD_compressBound(n);
     out->data = xgrow(out->data, &out->cap, out->len + bound, 1);
-    size_t z = ZSTD_compressCCtx(cctx(), out->data + out->len, bound, text, n,
-                                 FRAME_LEVEL);
+    size_t z = ZSTD_compress2(cctx(), out->data + out->len, bound, text, n);
     if (ZSTD_isError(z)) {
-        /* Only a too-small destination fails at level 1, and the bound
-         * rules that out: a broken invariant. */
+        /* Only a too-small destination fails, and the bound rules that
+         * out: a broken invariant. */
         fprintf(stderr, "chiso: zstd: %s\n", ZSTD_getErrorName(z));
         abort();
     }

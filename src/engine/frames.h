@@ -2,13 +2,14 @@
  * frames.h — input lines kept as zstd frames.
  *
  * The store keeps every line a load received, verbatim and in order, as
- * zstd frames (level 1): the lines of a run joined by newlines, the frames
+ * zstd frames: the lines of a run joined by newlines, the frames
  * of consecutive runs concatenated (zstd decompresses a concatenation of
  * frames to the concatenation of their contents). A frame is made where the
  * lines are parsed, on the parsing threads, so that compressing costs the
- * committing thread nothing. zstd level 1 compresses dossier NDJSON about
- * 10.7 times at ~700 MB/s a core on the benchmark machine; level 3 gained
- * 1 % at two thirds of the speed.
+ * committing thread nothing. With the settings of store/zparams.c (level 1,
+ * a small hash table) zstd compresses dossier NDJSON about 11 times at
+ * ~1,100 MB/s a core on the benchmark machine; level 3 gained 1 % at two
+ * thirds of level 1's speed.
  */
 #ifndef CHISO_FRAMES_H
 #define CHISO_FRAMES_H

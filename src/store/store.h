@@ -25,6 +25,12 @@
 #include "core/err.h"
 #include "core/fact.h"
 
+/* Sets a zstd compression context to the settings for dossier data, record
+ * text and packed versions alike (measurements in store/zparams.c); then
+ * compress with ZSTD_compress2. */
+struct ZSTD_CCtx_s;
+void store_zstd_records(struct ZSTD_CCtx_s *cctx);
+
 /* One dossier as stored: its latest accepted version. */
 struct store_dossier {
     const char *code; /* MaHoSo */

@@ -31,14 +31,12 @@
 
 #define SCHEMA_VERSION "5"
 
-/* The packed versions and the snapshot's chunks are binary (varints,
- * slots with keyed hashes): zstd's level 1 read them at 240-340 MB/s for a
- * ratio of 2.9 (versions) and 1.7 (slots); its "fast" level -1, at
- * 320-520 MB/s for 2.65 and 1.63. The versions are compressed on the
- * commit path, the snapshot at the end of a load with nothing else to do:
- * the speed is worth more than the 3-9 % of their bytes. (The raw lines,
- * text, stay at level 1: engine/frames.h.) */
-#define VERSIONS_ZSTD_LEVEL (-1)
+/* The packed versions compress with the settings for dossier data
+ * (store/zparams.c). The snapshot's chunks are slots with keyed hashes and
+ * counters, mostly zeros: zstd's "fast" level -1 read slots at 520-570 MB/s
+ * for a ratio of 1.63, level 1 at 340-450 MB/s for 1.73; a snapshot is
+ * written at the end of a load, with nothing else to do. */
+#define SNAPSHOT_ZSTD_LEVEL (-1)
 
 static const char schema[] =
     "CREATE TABLE IF NOT EXISTS meta("
@@ -194,8 +192,9 @@ static enum chiso_err put_block(struct sqlite_store *ss)
         return CHISO_OK;
     size_t bound = ZSTD_compressBound(ss->versions.len);
     ss->zbuf = xgrow(ss->zbuf, &ss->zbuf_cap, bound, 1);
-    size_t zv = ZSTD_compressCCtx(ss->zc, ss->zbuf, bound, ss->versions.data,
-                                  ss->versions.len, VERSIONS_ZSTD_LEVEL);
+    store_zstd_records(ss->zc); /* a snapshot's compression resets them */
+    size_t zv = ZSTD_compress2(ss->zc, ss->zbuf, bound, ss->versions.data,
+                               ss->versions.len);
     if (ZSTD_isError(zv)) {
         snprintf(ss->error, sizeof ss->error, "compressing: %s",
                  ZSTD_getErrorName(zv));
@@ -600,7 +599,7 @@ static enum chiso_err sq_put_snapshot_chunk(struct store *s, size_t i,
     size_t bound = ZSTD_compressBound(len);
     ss->zbuf = xgrow(ss->zbuf, &ss->zbuf_cap, bound, 1);
     size_t z = ZSTD_compressCCtx(ss->zc, ss->zbuf, bound, data, len,
-                                 VERSIONS_ZSTD_LEVEL);
+                                 SNAPSHOT_ZSTD_LEVEL);
     if (ZSTD_isError(z)) {
         snprintf(ss->error, sizeof ss->error, "compressing: %s",
                  ZSTD_getErrorName(z));
