@@ -281,6 +281,11 @@ void dtable_get(const struct dtable *t, uint32_t slot, struct fact *f)
     unpack(slot_at(t, slot), f);
 }
 
+uint32_t dtable_unit(const struct dtable *t, uint32_t slot)
+{
+    return (uint32_t)(slot_at(t, slot)->w[4] >> 40);
+}
+
 void dtable_set(struct dtable *t, uint32_t slot, const struct fact *f)
 {
     struct slot *s = slot_at(t, slot);

@@ -56,6 +56,9 @@ enum chiso_err dtable_insert(struct dtable *t, struct dkey key,
 void dtable_get(const struct dtable *t, uint32_t slot, struct fact *f);
 void dtable_set(struct dtable *t, uint32_t slot, const struct fact *f);
 
+/* The unit index of a slot's fact alone (dtable_get unpacks all of it). */
+uint32_t dtable_unit(const struct dtable *t, uint32_t slot);
+
 /* Removes the most recently inserted slot (to undo an insert). */
 void dtable_pop(struct dtable *t);
 

@@ -170,9 +170,7 @@ enum chiso_err state_load_slots(struct state *st, const void *data,
         return rc;
     size_t n = dtable_count(st->table);
     for (uint32_t s = first; s < n; s++) {
-        struct fact f;
-        dtable_get(st->table, s, &f);
-        if (f.unit >= st->nunits) {
+        if (dtable_unit(st->table, s) >= st->nunits) {
             while (dtable_count(st->table) > first)
                 dtable_pop(st->table);
             return CHISO_EINVAL;
