@@ -68,6 +68,8 @@ struct series {
 #define SLAB_BYTES ((size_t)2 << 20)
 #define SLAB_BLOCKS (SLAB_BYTES / sizeof(struct block))
 
+#define DAY_CACHE 64
+
 struct agg {
     const struct unit_registry *reg;
     int col[MEASURE__COUNT]; /* column(m), computed once */
@@ -76,6 +78,12 @@ struct agg {
     struct block **slabs;
     size_t nslabs, slabs_cap;
     size_t slab_used; /* blocks taken from the last slab */
+    /* The month and day of the month of days added to lately, by day
+     * modulo DAY_CACHE: records come roughly in order, and converting each
+     * day was 3% of a bulk load's instructions. */
+    struct day_month {
+        int32_t day, month, dom;
+    } days[DAY_CACHE];
 };
 
 static struct block *new_block(struct agg *agg)
@@ -96,6 +104,8 @@ struct agg *agg_create(const struct unit_registry *reg)
     for (int m = 0; m < MEASURE__COUNT; m++)
         agg->col[m] = column(m);
     agg->series = xcalloc(units_count(reg), sizeof *agg->series);
+    for (size_t i = 0; i < DAY_CACHE; i++) /* a day no entry is for */
+        agg->days[i] = (struct day_month){.day = (int32_t)i + 1};
     return agg;
 }
 
@@ -158,8 +168,14 @@ static struct block *get_block(struct agg *agg, struct series *s,
 static void add_day(struct agg *agg, uint32_t unit, int32_t day, uint32_t mask,
                     const int64_t delta_of[MEASURE__COUNT])
 {
-    int32_t month = vt_month_of(day);
-    int dom = (int)(day - vt_month_first_day(month));
+    struct day_month *dm = &agg->days[(uint32_t)day % DAY_CACHE];
+    if (dm->day != day) {
+        dm->day = day;
+        dm->month = vt_month_of(day);
+        dm->dom = (int)(day - vt_month_first_day(dm->month));
+    }
+    int32_t month = dm->month;
+    int dom = dm->dom;
     int64_t delta[MEASURE__COUNT];
     int ms[MEASURE__COUNT], nm = 0;
     for (int m = 0; m < MEASURE__COUNT; m++)
