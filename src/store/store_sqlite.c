@@ -118,6 +118,7 @@ struct sqlite_store {
     int64_t batch;
     int64_t last_seq;
     ZSTD_CCtx *zc;
+    int64_t page_size; /* bytes, of the database file */
     void *zbuf; /* compressed bytes */
     size_t zbuf_cap;
     sqlite3_stmt *st[ST__COUNT];
@@ -259,13 +260,13 @@ static enum chiso_err sq_commit(struct store *s)
     return rc;
 }
 
-/* WAL pages after which a commit wakes the checkpointer: 32 MiB. A
+/* WAL bytes after which a commit wakes the checkpointer: 32 MiB. A
  * checkpoint's writes and fsync of the database file compete with the next
  * commits' fsync of the WAL: after every commit, a durable batch of 1,000
  * records took ~2x its median at p99; every 4 MiB (a checkpoint every ~40
  * such batches), 4.3x. Every 32 MiB, one batch in ~320 meets one, and a
  * bulk load's WAL stays within ~32 MiB (plus its last commit). */
-#define CKPT_PAGES 8192
+#define CKPT_BYTES (32 << 20)
 
 /* SQLite calls this after each commit with the pages now in the WAL. */
 static int wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
@@ -273,7 +274,7 @@ static int wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
     (void)db;
     (void)name;
     struct sqlite_store *ss = arg;
-    if (pages >= CKPT_PAGES) {
+    if ((int64_t)pages * ss->page_size >= CKPT_BYTES) {
         pthread_mutex_lock(&ss->ckpt_mu);
         ss->ckpt_wanted = true;
         pthread_cond_signal(&ss->ckpt_cv);
@@ -819,6 +820,20 @@ static const struct store_ops sqlite_ops = {
     .last_error = sq_last_error,
 };
 
+/* The database file's page size (a file made before chiso chose one keeps
+ * SQLite's default). */
+static enum chiso_err read_page_size(struct sqlite_store *ss)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(ss->db, "PRAGMA page_size", -1, &st, NULL) !=
+        SQLITE_OK)
+        return fail(ss, "reading the page size");
+    ss->page_size = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0)
+                                                   : 4096;
+    sqlite3_finalize(st);
+    return CHISO_OK;
+}
+
 /* Checks or records the schema version; *created when the file was new. */
 static enum chiso_err check_schema(struct sqlite_store *ss, bool *created,
                                    char *detail, size_t detail_size)
@@ -865,7 +880,13 @@ enum chiso_err store_sqlite_open(const char *path, struct store **out,
         rc = err_set(detail, detail_size, CHISO_ENOMEM, "zstd: no memory");
         goto out;
     }
-    rc = exec(ss, "PRAGMA journal_mode=WAL;"
+    /* 16 KiB pages (a new file only; an older one keeps its own): a block's
+     * blobs span a quarter as many overflow pages and WAL frames, each
+     * checksummed and chained. A 1M-dossier load: 2.9-3.06 s with 4 KiB
+     * pages, 2.76-2.8 s; a durable batch of 1,000 records, 2.95 ms -> 3.17 ms
+     * median (more bytes per small commit). */
+    rc = exec(ss, "PRAGMA page_size=16384;"
+                  "PRAGMA journal_mode=WAL;"
                   "PRAGMA synchronous=FULL;"
                   "PRAGMA cache_size=-65536;"
                   "PRAGMA mmap_size=2147418112;"
@@ -887,6 +908,8 @@ enum chiso_err store_sqlite_open(const char *path, struct store **out,
     rc = check_schema(ss, created, detail, detail_size);
     if (rc == CHISO_OK)
         rc = exec(ss, "COMMIT");
+    if (rc == CHISO_OK)
+        rc = read_page_size(ss);
     if (rc == CHISO_OK)
         start_checkpointer(ss, path);
     if (rc != CHISO_OK && detail && detail[0] == '\0')
