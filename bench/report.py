@@ -314,7 +314,7 @@ def main():
     w("|---|---:|")
     w(f"| dossiers after the bulk load | {fmt_int(info['dossiers'])} |")
     w(f"| peak RSS of `chiso load` | {int(g('chiso.load.rss')) / 1024:.1f} MiB |")
-    w(f"| peak RSS of `chiso measures` (re-opens, rebuilds the live state, answers) | "
+    w(f"| peak RSS of `chiso measures` (re-opens, loads the live counters, answers) | "
       f"{int(g('chiso.measures.rss')) / 1024:.1f} MiB |")
     w(f"| peak RSS of the freshness process (bulk state + {g('batches')} batches) | "
       f"{int(g('chiso.fresh.rss')) / 1024:.1f} MiB |")
@@ -432,7 +432,9 @@ def main():
 - chiso bulk: `chiso load --db chiso.db --quiet --arrived-at 20260101000000 bulk.ndjson`
   (durable: WAL, `synchronous=FULL`, a commit every ~16,384 lines and at the end, written by a second thread; lines parsed and compressed by a thread per core), then
   `chiso measures --db chiso.db --period 2025 --by month --rollup --format csv` (a new process:
-  re-opens the database and rebuilds the live state from it). Bulk time = the sum of both wall
+  re-opens the database and loads the live counters from the snapshot the load ended with; a
+  command that only reads figures skips the dossier table, which only loads need, unless
+  versions came after the snapshot). Bulk time = the sum of both wall
   times; peak RSS from GNU time (`%M`, the "Maximum resident set size" of `time -v`).
 - chiso freshness: `bench/fresh.c` linked with `build/libchiso.a`: `chiso_open` once, then per
   batch `ingest_begin` / `ingest_buffer` (the batch's lines parsed on every core, applied in order) / `ingest_finish` (one durable commit) /

@@ -14,7 +14,8 @@
 #   2. growth: `chiso load` of the two smaller files (the largest is step 3's);
 #   3. bulk, per system, "NDJSON file -> every measure of every unit and month
 #      of 2025, rolled up": chiso = `chiso load` + `chiso measures` (two
-#      processes, the second rebuilds the live state from the database); the
+#      processes, the second re-opens the database and loads the live
+#      counters from the snapshot the load ended with); the
 #      peers = peer_duckdb.mjs, peer_sqlite.py, peer_pg.py (same SQL,
 #      sql/measures.sql); every peer's table must equal chiso's (compare.py);
 #   4. freshness, per system, on its bulk-loaded store: every batch applied and

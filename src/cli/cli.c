@@ -11,12 +11,14 @@
 #include "core/unit.h"
 #include "engine/chiso.h"
 
-struct chiso *cli_open(const struct cmd_spec *spec, const char *units_dir)
+static struct chiso *open_engine(const struct cmd_spec *spec,
+                                 const char *units_dir, bool queries_only)
 {
     struct chiso_options o = {
         .db_path = opts_get(spec, "db")->value,
         .catalogue = opts_get(spec, "catalogue")->value,
         .units_dir = units_dir,
+        .queries_only = queries_only,
     };
     struct chiso *c;
     char detail[CHISO_DETAIL_BYTES] = "";
@@ -27,6 +29,16 @@ struct chiso *cli_open(const struct cmd_spec *spec, const char *units_dir)
         return NULL;
     }
     return c;
+}
+
+struct chiso *cli_open(const struct cmd_spec *spec, const char *units_dir)
+{
+    return open_engine(spec, units_dir, false);
+}
+
+struct chiso *cli_open_queries(const struct cmd_spec *spec)
+{
+    return open_engine(spec, NULL, true);
 }
 
 int cli_parse(const struct cmd_spec *spec, int argc, char **argv, int *fmt)
@@ -113,7 +125,7 @@ int cli_open_indicator(const struct cmd_spec *spec, struct chiso **c,
 {
     if (!cli_require(spec, "indicator"))
         return EXIT_USAGE;
-    *c = cli_open(spec, NULL);
+    *c = cli_open_queries(spec);
     if (*c == NULL)
         return EXIT_FAIL;
     *ind = cli_indicator(spec, *c, opts_get(spec, "indicator")->value);

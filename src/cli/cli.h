@@ -35,6 +35,10 @@ enum {
  * reason and returns NULL on failure. */
 struct chiso *cli_open(const struct cmd_spec *spec, const char *units_dir);
 
+/* The same for commands that only read figures (chiso_options.queries_only:
+ * the dossier table is not loaded when the snapshot covers every version). */
+struct chiso *cli_open_queries(const struct cmd_spec *spec);
+
 /*
  * Parses a command line without positional arguments and, when fmt is not
  * NULL, its --format. Returns -1 to go on, else the exit status to return
@@ -66,7 +70,8 @@ bool cli_period(const struct cmd_spec *spec, const char *text,
 const struct indicator *cli_indicator(const struct cmd_spec *spec,
                                       struct chiso *c, const char *code);
 
-/* Opens the engine and finds the required --indicator in its catalogue.
+/* Opens the engine for queries and finds the required --indicator in its
+ * catalogue.
  * Returns -1 with *c and *ind set, else the exit status (after a message,
  * with nothing left open). */
 int cli_open_indicator(const struct cmd_spec *spec, struct chiso **c,

@@ -166,7 +166,7 @@ int cmd_measures(int argc, char **argv)
                 by_text);
         return EXIT_USAGE;
     }
-    struct chiso *c = cli_open(&spec, NULL);
+    struct chiso *c = cli_open_queries(&spec);
     if (c == NULL)
         return EXIT_FAIL;
     const char *ucode = opts_get(&spec, "unit")->value;

@@ -33,6 +33,7 @@ struct chiso {
     struct unit_registry *units;
     struct catalogue *catalogue;
     struct state *state;
+    bool queries_only; /* the counters alone were loaded */
 };
 
 static enum chiso_err add_list(void *ctx, const char *name, const char *text,
@@ -195,9 +196,12 @@ static enum chiso_err load_chunk(void *ctx, const void *data, size_t len)
 
 /* Loads the snapshot if there is a usable one; returns the last version it
  * covers (0: none, replay everything). A snapshot that does not fit is
- * ignored: the versions are the truth, the snapshot only a shortcut. */
+ * ignored: the versions are the truth, the snapshot only a shortcut. With
+ * queries_only, and when the snapshot covers every version, loads only its
+ * counters and sets c->queries_only. */
 static int64_t load_snapshot(struct chiso *c,
-                             const unsigned char secret[DTABLE_SECRET_BYTES])
+                             const unsigned char secret[DTABLE_SECRET_BYTES],
+                             bool queries_only)
 {
     char header[256], want[200];
     size_t len = 0;
@@ -215,9 +219,23 @@ static int64_t load_snapshot(struct chiso *c,
                &dossiers, &slot_chunks) != 3 ||
         upto <= 0)
         return 0;
+    int64_t last = 0;
+    if (queries_only &&
+        c->store->ops->last_seq(c->store, &last) == CHISO_OK && last == upto) {
+        struct snapshot_load sl = {c->state, slot_chunks, slot_chunks};
+        if (c->store->ops->scan_snapshot(c->store, slot_chunks, load_chunk,
+                                         &sl) == CHISO_OK) {
+            c->queries_only = true;
+            return upto;
+        }
+        state_destroy(c->state); /* as below */
+        c->state = state_create(c->units, secret);
+        return 0;
+    }
     state_reserve(c->state, dossiers);
     struct snapshot_load sl = {c->state, 0, slot_chunks};
-    if (c->store->ops->scan_snapshot(c->store, load_chunk, &sl) != CHISO_OK ||
+    if (c->store->ops->scan_snapshot(c->store, 0, load_chunk, &sl) !=
+            CHISO_OK ||
         sl.chunk < slot_chunks ||
         state_dossiers(c->state) != dossiers) {
         /* Start again from nothing: replay every version. */
@@ -320,7 +338,7 @@ enum chiso_err chiso_open(const struct chiso_options *opt, struct chiso **out,
     }
     c->writer = writer_create(st);
     c->state = state_create(c->units, secret);
-    int64_t after = load_snapshot(c, secret);
+    int64_t after = load_snapshot(c, secret, opt->queries_only);
     struct rebuild rb = {c, detail, detail_size};
     rc = st->ops->scan_dossiers(st, after, restore_one, &rb);
 out:
@@ -442,6 +460,11 @@ void chiso_rank(const struct chiso *c, const struct indicator *ind, int level,
 int chiso_span(const struct chiso *c, int32_t *first, int32_t *last)
 {
     return agg_span(state_agg(c->state), first, last);
+}
+
+bool chiso_queries_only(const struct chiso *c)
+{
+    return c->queries_only;
 }
 
 size_t chiso_dossiers(const struct chiso *c)

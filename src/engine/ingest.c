@@ -213,6 +213,9 @@ enum chiso_err ingest_begin(struct chiso *c, const char *source,
                             struct ingest **out, char *detail,
                             size_t detail_size)
 {
+    if (chiso_queries_only(c))
+        return err_set(detail, detail_size, CHISO_EINVAL,
+                       "this engine was opened for queries only");
     struct ingest *in = xcalloc(1, sizeof *in);
     in->c = c;
     in->st = chiso_store(c);
@@ -222,8 +225,6 @@ enum chiso_err ingest_begin(struct chiso *c, const char *source,
     in->scope = UNIT_ROOT;
     in->batch.actor = "cli";
     in->batch.scope = unit_at(chiso_units(c), UNIT_ROOT)->code;
-    (void)detail;
-    (void)detail_size;
     in->w = chiso_writer(c);
     writer_start_session(in->w);
     state_mark(chiso_state(c));

@@ -113,8 +113,9 @@ struct store_ops {
     enum chiso_err (*clear_snapshot)(struct store *s);
     enum chiso_err (*put_snapshot_chunk)(struct store *s, size_t i,
                                          const void *data, size_t len);
-    enum chiso_err (*scan_snapshot)(struct store *s, store_blob_fn fn,
-                                    void *ctx);
+    /* The snapshot's chunks, decompressed, from chunk number first on. */
+    enum chiso_err (*scan_snapshot)(struct store *s, size_t first,
+                                    store_blob_fn fn, void *ctx);
     /* CHISO_ENOTFOUND when the key is absent; *len is the full length even
      * when cap is smaller (then only cap bytes are copied). */
     enum chiso_err (*get_meta)(struct store *s, const char *key, void *buf,

@@ -624,13 +624,13 @@ static enum chiso_err blob_row(sqlite3_stmt *st, void *arg)
     return rc == CHISO_OK ? sc->fn.blob(sc->ctx, sc->buf, len) : rc;
 }
 
-static enum chiso_err sq_scan_snapshot(struct store *s, store_blob_fn fn,
-                                       void *ctx)
+static enum chiso_err sq_scan_snapshot(struct store *s, size_t first,
+                                       store_blob_fn fn, void *ctx)
 {
     struct scan_ctx sc = {.fn.blob = fn, .ctx = ctx, .ss = from(s)};
-    enum chiso_err rc =
-        scan(from(s), "SELECT data FROM snapshot_chunk ORDER BY chunk", 0,
-             blob_row, &sc, "reading the snapshot");
+    enum chiso_err rc = scan(
+        from(s), "SELECT data FROM snapshot_chunk WHERE chunk >= ?1 ORDER BY chunk",
+        (int64_t)first, blob_row, &sc, "reading the snapshot");
     free(sc.buf);
     return rc;
 }

@@ -203,6 +203,44 @@ TEST(ingest_snapshot_then_replay)
 }
 
 /*
+ * queries_only: the counters alone when the snapshot covers every version
+ * (the same figures, no dossiers, loads refused); the whole state when
+ * versions came after it.
+ */
+TEST(ingest_queries_only_open)
+{
+    const char *path = temp_db();
+    struct chiso_options o = {.db_path = path};
+    struct chiso *c;
+    char detail[CHISO_DETAIL_BYTES];
+    REQUIRE(chiso_open(&o, &c, detail, sizeof detail) == CHISO_OK);
+    load_range(c, 0, 40, NULL); /* writes a snapshot covering all */
+    chiso_close(c);
+    struct chiso_options q = {.db_path = path, .queries_only = true};
+    REQUIRE(chiso_open(&q, &c, detail, sizeof detail) == CHISO_OK);
+    CHECK(chiso_queries_only(c));
+    CHECK_EQ_INT(chiso_dossiers(c), 0);
+    CHECK_EQ_INT(received_june(c), 40);
+    struct ingest *in;
+    detail[0] = '\0';
+    CHECK_EQ_INT(ingest_begin(c, "test", &in, detail, sizeof detail),
+                 CHISO_EINVAL);
+    CHECK(strstr(detail, "queries only") != NULL);
+    chiso_close(c);
+    /* 3 withdrawn after the snapshot (no new one): the whole state */
+    REQUIRE(chiso_open(&o, &c, detail, sizeof detail) == CHISO_OK);
+    load_range(c, 0, 3, "\"TrangThaiHoSo\":7");
+    chiso_close(c);
+    REQUIRE(chiso_open(&q, &c, detail, sizeof detail) == CHISO_OK);
+    CHECK(!chiso_queries_only(c));
+    CHECK_EQ_INT(chiso_dossiers(c), 40);
+    CHECK_EQ_INT(received_june(c), 40);
+    CHECK_EQ_INT(withdrawn_june(c), 3);
+    chiso_close(c);
+    unlink(path);
+}
+
+/*
  * ingest_buffer with a writer scoped to Hà Nội (01): per-line outcomes, the
  * refusals with their reasons, the touched units and months, and the same
  * measures as the same lines taken one by one.
