@@ -5,6 +5,8 @@
 #include "engine/chiso.h"
 
 #include <dirent.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -246,16 +248,46 @@ static int64_t load_snapshot(struct chiso *c,
     return upto;
 }
 
-/* Stores each piece of counters as agg_export hands it over. */
+/* Compresses each piece of counters as agg_export hands it over, and
+ * stores it. */
 struct chunk_writer {
     struct store *st;
     size_t next; /* chunk number */
+    struct frame_buf frame;
 };
 
 static enum chiso_err put_piece(void *ctx, const void *data, size_t len)
 {
     struct chunk_writer *w = ctx;
-    return w->st->ops->put_snapshot_chunk(w->st, w->next++, data, len);
+    frame_snapshot(&w->frame, data, len);
+    return w->st->ops->put_snapshot_chunk(w->st, w->next++, w->frame.data,
+                                          w->frame.len);
+}
+
+/* The slot chunks, compressed by a thread of their own while the counters
+ * are compressed and stored, then by both: compressing was most of
+ * writing a snapshot, on one core while the others had nothing to do. */
+struct slot_frames {
+    const struct dtable *t;
+    struct frame_buf *frames; /* one per chunk */
+    atomic_size_t next;       /* the next chunk to take */
+};
+
+static void compress_slots(struct slot_frames *sf)
+{
+    size_t n = dtable_chunks(sf->t);
+    for (size_t i; (i = atomic_fetch_add(&sf->next, 1)) < n;) {
+        size_t size;
+        const void *chunk = dtable_chunk(sf->t, i, &size);
+        frame_snapshot(&sf->frames[i], chunk, size);
+    }
+}
+
+static void *slot_helper(void *arg)
+{
+    compress_slots(arg);
+    frame_thread_done();
+    return NULL;
 }
 
 enum chiso_err chiso_snapshot(struct chiso *c, char *detail, size_t detail_size)
@@ -263,7 +295,12 @@ enum chiso_err chiso_snapshot(struct chiso *c, char *detail, size_t detail_size)
     struct store *st = c->store;
     const struct dtable *t = state_table(c->state);
     size_t nslots = dtable_chunks(t);
-    struct chunk_writer w = {st, 0};
+    struct slot_frames sf = {t, xcalloc(nslots ? nslots : 1, sizeof *sf.frames),
+                             0};
+    pthread_t helper;
+    bool threaded = pthread_create(&helper, NULL, slot_helper, &sf) == 0;
+    /* The slots are chunks 0 .. nslots-1, the counters the ones after. */
+    struct chunk_writer w = {st, nslots, {0}};
     int64_t upto = 0;
     char header[256];
     enum chiso_err rc = st->ops->begin(st);
@@ -271,15 +308,15 @@ enum chiso_err chiso_snapshot(struct chiso *c, char *detail, size_t detail_size)
         rc = st->ops->last_seq(st, &upto);
     if (rc == CHISO_OK)
         rc = st->ops->clear_snapshot(st);
-    /* The slot chunks as they are in memory, then the counters. */
-    for (; rc == CHISO_OK && w.next < nslots; w.next++) {
-        size_t size;
-        const void *chunk = dtable_chunk(t, w.next, &size);
-        rc = st->ops->put_snapshot_chunk(st, w.next, chunk, size);
-    }
     if (rc == CHISO_OK)
         rc = agg_export(state_agg(c->state), SNAPSHOT_PIECE_BYTES, put_piece,
                         &w);
+    compress_slots(&sf); /* what the helper has not taken yet */
+    if (threaded)
+        pthread_join(helper, NULL);
+    for (size_t i = 0; rc == CHISO_OK && i < nslots; i++)
+        rc = st->ops->put_snapshot_chunk(st, i, sf.frames[i].data,
+                                         sf.frames[i].len);
     if (rc == CHISO_OK) {
         snapshot_fingerprint(c, header, sizeof header - 80);
         size_t hl = strlen(header);
@@ -295,6 +332,10 @@ enum chiso_err chiso_snapshot(struct chiso *c, char *detail, size_t detail_size)
                 st->ops->last_error(st));
         st->ops->rollback(st);
     }
+    for (size_t i = 0; i < nslots; i++)
+        frame_buf_free(&sf.frames[i]);
+    free(sf.frames);
+    frame_buf_free(&w.frame);
     return rc;
 }
 

@@ -13,6 +13,8 @@
 #include "core/mem.h"
 #include "store/store.h"
 
+#define SNAPSHOT_LEVEL (-1)
+
 static _Thread_local ZSTD_CCtx *tl_cctx;
 static _Thread_local struct frame_buf tl_scratch;
 static _Thread_local bool tl_owned;
@@ -67,6 +69,7 @@ void frame_text(struct frame_buf *out, const void *text, size_t n)
 {
     size_t bound = ZSTD_compressBound(n);
     out->data = xgrow(out->data, &out->cap, out->len + bound, 1);
+    store_zstd_records(cctx()); /* after frame_snapshot: its own level */
     size_t z = ZSTD_compress2(cctx(), out->data + out->len, bound, text, n);
     if (ZSTD_isError(z)) {
         /* Only a too-small destination fails, and the bound rules that
@@ -75,6 +78,21 @@ void frame_text(struct frame_buf *out, const void *text, size_t n)
         abort();
     }
     out->len += z;
+}
+
+void frame_snapshot(struct frame_buf *out, const void *data, size_t n)
+{
+    size_t bound = ZSTD_compressBound(n);
+    out->data = xgrow(out->data, &out->cap, bound, 1);
+    /* ZSTD_compressCCtx resets the context's parameters to the level's:
+     * frame_text sets the records' again. */
+    size_t z = ZSTD_compressCCtx(cctx(), out->data, bound, data, n,
+                                 SNAPSHOT_LEVEL);
+    if (ZSTD_isError(z)) {
+        fprintf(stderr, "chiso: zstd: %s\n", ZSTD_getErrorName(z));
+        abort();
+    }
+    out->len = z;
 }
 
 void frame_join(struct frame_buf *text, const char *line, size_t len)

@@ -29,6 +29,12 @@ void frame_join(struct frame_buf *text, const char *line, size_t len);
  * compression context. */
 void frame_text(struct frame_buf *out, const void *text, size_t n);
 
+/* Replaces out's contents with one zstd frame of a snapshot chunk's n
+ * bytes (slots with keyed hashes and counters, mostly zeros: zstd's "fast"
+ * level -1, 520-570 MB/s a core on slots for a ratio of 1.63, where level 1
+ * gave 340-450 MB/s for 1.73), with the calling thread's context. */
+void frame_snapshot(struct frame_buf *out, const void *data, size_t n);
+
 void frame_buf_free(struct frame_buf *b);
 
 /* The calling thread's scratch buffer (to join lines in). */

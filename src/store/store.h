@@ -108,11 +108,11 @@ struct store_ops {
     /* The sequence number of the last stored version (0 if none). */
     enum chiso_err (*last_seq)(struct store *s, int64_t *seq);
     /* Inside a transaction: drops the snapshot chunks, then stores chunk
-     * number i (0, 1, 2... in turn). The chunks are written as they come,
-     * so that a snapshot is never held whole in memory. */
+     * number i (each number once, in any order) as the zstd frame of its
+     * bytes the engine made (engine/frames.h: frame_snapshot). */
     enum chiso_err (*clear_snapshot)(struct store *s);
     enum chiso_err (*put_snapshot_chunk)(struct store *s, size_t i,
-                                         const void *data, size_t len);
+                                         const void *frame, size_t len);
     /* The snapshot's chunks, decompressed, from chunk number first on. */
     enum chiso_err (*scan_snapshot)(struct store *s, size_t first,
                                     store_blob_fn fn, void *ctx);

@@ -32,11 +32,7 @@
 #define SCHEMA_VERSION "5"
 
 /* The packed versions compress with the settings for dossier data
- * (store/zparams.c). The snapshot's chunks are slots with keyed hashes and
- * counters, mostly zeros: zstd's "fast" level -1 read slots at 520-570 MB/s
- * for a ratio of 1.63, level 1 at 340-450 MB/s for 1.73; a snapshot is
- * written at the end of a load, with nothing else to do. */
-#define SNAPSHOT_ZSTD_LEVEL (-1)
+ * (store/zparams.c); the snapshot's chunks come compressed. */
 
 static const char schema[] =
     "CREATE TABLE IF NOT EXISTS meta("
@@ -193,7 +189,6 @@ static enum chiso_err put_block(struct sqlite_store *ss)
         return CHISO_OK;
     size_t bound = ZSTD_compressBound(ss->versions.len);
     ss->zbuf = xgrow(ss->zbuf, &ss->zbuf_cap, bound, 1);
-    store_zstd_records(ss->zc); /* a snapshot's compression resets them */
     size_t zv = ZSTD_compress2(ss->zc, ss->zbuf, bound, ss->versions.data,
                                ss->versions.len);
     if (ZSTD_isError(zv)) {
@@ -592,25 +587,14 @@ static enum chiso_err sq_clear_snapshot(struct store *s)
     return exec(from(s), "DELETE FROM snapshot_chunk");
 }
 
-/* Each chunk a zstd frame: the counters are mostly zeros (84 MiB became
- * ~MiB), and writing the snapshot, then checkpointing it, was most of the
- * end of a bulk load. */
+/* Each chunk a zstd frame, made by the engine on its threads. */
 static enum chiso_err sq_put_snapshot_chunk(struct store *s, size_t i,
-                                            const void *data, size_t len)
+                                            const void *frame, size_t len)
 {
     struct sqlite_store *ss = from(s);
-    size_t bound = ZSTD_compressBound(len);
-    ss->zbuf = xgrow(ss->zbuf, &ss->zbuf_cap, bound, 1);
-    size_t z = ZSTD_compressCCtx(ss->zc, ss->zbuf, bound, data, len,
-                                 SNAPSHOT_ZSTD_LEVEL);
-    if (ZSTD_isError(z)) {
-        snprintf(ss->error, sizeof ss->error, "compressing: %s",
-                 ZSTD_getErrorName(z));
-        return CHISO_ESTORE;
-    }
     sqlite3_stmt *st = ss->st[ST_PUT_SNAPSHOT];
     sqlite3_bind_int64(st, 1, (sqlite3_int64)i);
-    sqlite3_bind_blob64(st, 2, ss->zbuf, z, SQLITE_STATIC);
+    sqlite3_bind_blob64(st, 2, frame, len, SQLITE_STATIC);
     return step_done(ss, ST_PUT_SNAPSHOT, "storing a snapshot");
 }
 
@@ -880,6 +864,7 @@ enum chiso_err store_sqlite_open(const char *path, struct store **out,
         rc = err_set(detail, detail_size, CHISO_ENOMEM, "zstd: no memory");
         goto out;
     }
+    store_zstd_records(ss->zc);
     /* 16 KiB pages (a new file only; an older one keeps its own): a block's
      * blobs span a quarter as many overflow pages and WAL frames, each
      * checksummed and chained. A 1M-dossier load: 2.9-3.06 s with 4 KiB
