@@ -845,3 +845,19 @@ enum chiso_err record_parse(const struct unit_registry *units, const char *line,
         return CHISO_OK;
     return record_parse_tape(units, line, len, rec, why);
 }
+
+bool record_equal(const struct record *a, const struct record *b)
+{
+    if (a->key_len != b->key_len || memcmp(a->key, b->key, a->key_len) != 0)
+        return false;
+    for (int i = 0; i < RECORD__STAMP_COUNT; i++)
+        if (a->at[i] != b->at[i])
+            return false;
+    return a->unit == b->unit && a->via_lineage == b->via_lineage &&
+           a->status == b->status && a->channel == b->channel &&
+           a->level == b->level && a->payment == b->payment &&
+           a->digitised == b->digitised && a->vneid == b->vneid &&
+           a->personal_id == b->personal_id && a->e_result == b->e_result &&
+           a->fee == b->fee && a->supplements == b->supplements &&
+           a->supplement_seconds == b->supplement_seconds;
+}

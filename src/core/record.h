@@ -81,6 +81,10 @@ enum chiso_err record_parse_tape(const struct unit_registry *units,
                                  const char *line, size_t len,
                                  struct record *rec, struct record_error *why);
 
+/* Whether two records hold the same values, field by field (the key's
+ * key_len bytes; padding and bytes past the key are not compared). */
+bool record_equal(const struct record *a, const struct record *b);
+
 /* Frees the calling thread's parse arena (each thread that parsed records
  * calls it before it ends; harmless if it parsed none). */
 void record_thread_done(void);

@@ -89,23 +89,6 @@ static void check_fact(const struct record *rec)
         }
 }
 
-/* Whether two parses of one line agree on everything record.h defines. */
-static bool same_record(const struct record *a, const struct record *b)
-{
-    if (a->key_len != b->key_len || memcmp(a->key, b->key, a->key_len) != 0)
-        return false;
-    for (int i = 0; i < RECORD__STAMP_COUNT; i++)
-        if (a->at[i] != b->at[i])
-            return false;
-    return a->unit == b->unit && a->via_lineage == b->via_lineage &&
-           a->status == b->status && a->channel == b->channel &&
-           a->level == b->level && a->payment == b->payment &&
-           a->digitised == b->digitised && a->vneid == b->vneid &&
-           a->personal_id == b->personal_id && a->e_result == b->e_result &&
-           a->fee == b->fee && a->supplements == b->supplements &&
-           a->supplement_seconds == b->supplement_seconds;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     const char *line = (const char *)data;
@@ -134,7 +117,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             record_parse_tape(units, line, size, &again, &again_why);
         FUZZ_CHECK(again_rc == rc);
         if (rc == CHISO_OK)
-            FUZZ_CHECK(same_record(&again, &rec));
+            FUZZ_CHECK(record_equal(&again, &rec));
         else
             FUZZ_CHECK(strcmp(again_why.field, why.field) == 0 &&
                        strcmp(again_why.reason, why.reason) == 0);
@@ -145,7 +128,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct record scanned;
     if (record_scan(units, line, size, &scanned)) {
         FUZZ_CHECK(rc == CHISO_OK);
-        FUZZ_CHECK(same_record(&scanned, &rec));
+        FUZZ_CHECK(record_equal(&scanned, &rec));
     }
 
     return 0;

@@ -54,33 +54,17 @@ bool fixture_record_at(const char *file, int line, const char *json,
      * scanner when it takes the line. */
     struct record tape, scanned;
     rc = record_parse_tape(fixture_units(), json, strlen(json), &tape, &why);
-    if (rc != CHISO_OK || !fixture_same_record(&tape, rec)) {
+    if (rc != CHISO_OK || !record_equal(&tape, rec)) {
         test_fail(file, line, json, "the tape path reads it otherwise (%s)",
                   err_name(rc));
         return false;
     }
     if (record_scan(fixture_units(), json, strlen(json), &scanned) &&
-        !fixture_same_record(&scanned, rec)) {
+        !record_equal(&scanned, rec)) {
         test_fail(file, line, json, "the scanner reads it otherwise");
         return false;
     }
     return true;
-}
-
-bool fixture_same_record(const struct record *a, const struct record *b)
-{
-    if (a->key_len != b->key_len || memcmp(a->key, b->key, a->key_len) != 0)
-        return false;
-    for (int i = 0; i < RECORD__STAMP_COUNT; i++)
-        if (a->at[i] != b->at[i])
-            return false;
-    return a->unit == b->unit && a->via_lineage == b->via_lineage &&
-           a->status == b->status && a->channel == b->channel &&
-           a->level == b->level && a->payment == b->payment &&
-           a->digitised == b->digitised && a->vneid == b->vneid &&
-           a->personal_id == b->personal_id && a->e_result == b->e_result &&
-           a->fee == b->fee && a->supplements == b->supplements &&
-           a->supplement_seconds == b->supplement_seconds;
 }
 
 void fixture_cleanup(void)

@@ -26,9 +26,6 @@ bool fixture_record_at(const char *file, int line, const char *json,
                        struct record *rec);
 #define RECORD_OK(json, rec) fixture_record_at(__FILE__, __LINE__, (json), (rec))
 
-/* Whether two records hold the same values, field by field. */
-bool fixture_same_record(const struct record *a, const struct record *b);
-
 /* A fixed 16-byte secret for dossier tables and states. */
 extern const unsigned char fixture_secret[16];
 
