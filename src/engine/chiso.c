@@ -222,29 +222,24 @@ static int64_t load_snapshot(struct chiso *c,
         upto <= 0)
         return 0;
     int64_t last = 0;
-    if (queries_only &&
-        c->store->ops->last_seq(c->store, &last) == CHISO_OK && last == upto) {
-        struct snapshot_load sl = {c->state, slot_chunks, slot_chunks};
-        if (c->store->ops->scan_snapshot(c->store, slot_chunks, load_chunk,
-                                         &sl) == CHISO_OK) {
-            c->queries_only = true;
-            return upto;
-        }
-        state_destroy(c->state); /* as below */
-        c->state = state_create(c->units, secret);
-        return 0;
-    }
-    state_reserve(c->state, dossiers);
-    struct snapshot_load sl = {c->state, 0, slot_chunks};
-    if (c->store->ops->scan_snapshot(c->store, 0, load_chunk, &sl) !=
+    bool counters_only =
+        queries_only &&
+        c->store->ops->last_seq(c->store, &last) == CHISO_OK && last == upto;
+    if (!counters_only)
+        state_reserve(c->state, dossiers);
+    /* The slot chunks come first: counters alone start after them. */
+    struct snapshot_load sl = {c->state, counters_only ? slot_chunks : 0,
+                               slot_chunks};
+    if (c->store->ops->scan_snapshot(c->store, sl.chunk, load_chunk, &sl) !=
             CHISO_OK ||
         sl.chunk < slot_chunks ||
-        state_dossiers(c->state) != dossiers) {
+        (!counters_only && state_dossiers(c->state) != dossiers)) {
         /* Start again from nothing: replay every version. */
         state_destroy(c->state);
         c->state = state_create(c->units, secret);
         return 0;
     }
+    c->queries_only = counters_only;
     return upto;
 }
 

@@ -60,7 +60,6 @@ static ZSTD_CCtx *cctx(void)
             fprintf(stderr, "chiso: zstd: out of memory\n");
             abort();
         }
-        store_zstd_records(tl_cctx);
     }
     return tl_cctx;
 }
