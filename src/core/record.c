@@ -798,18 +798,19 @@ static bool scan_record(const struct unit_registry *units, const char *line,
             return false;
         int i = root_field_named(k, klen);
         struct fv other;
-        if (i == RF__COUNT) {
+        if (i == RF__COUNT) { /* a member no rule reads */
             if (!other_name(&o, k, klen) || !sc_scalar(&sc, &other))
                 return false;
-            continue;
+        } else {
+            if (seen & 1u << i)
+                return false;
+            seen |= 1u << i;
+            const struct array_rule *ar =
+                rule_of[i] < 0 ? NULL : &array_rules[rule_of[i]];
+            if (ar != NULL ? !sc_array(&sc, units, ar, &r)
+                           : !sc_scalar(&sc, &f[i]))
+                return false;
         }
-        if (seen & 1u << i)
-            return false;
-        seen |= 1u << i;
-        const struct array_rule *ar =
-            rule_of[i] < 0 ? NULL : &array_rules[rule_of[i]];
-        if (ar != NULL ? !sc_array(&sc, units, ar, &r) : !sc_scalar(&sc, &f[i]))
-            return false;
     } while (sc_more(&sc, '}', &done));
     sc_ws(&sc);
     struct record_error why;
