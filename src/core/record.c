@@ -349,8 +349,8 @@ static enum chiso_err check_root(const struct unit_registry *units,
 
     for (int i = 0; i < RECORD__STAMP_COUNT; i++) {
         rec->at[i] = RECORD_NO_TIME;
-        rc = get_stamp(&f[stamp_fields[i]], root_text + root_off[stamp_fields[i]],
-                       &rec->at[i], why);
+        rc = get_stamp(&f[stamp_fields[i]],
+                       root_text + root_off[stamp_fields[i]], &rec->at[i], why);
         if (rc != CHISO_OK)
             return rc;
     }
@@ -736,7 +736,8 @@ static bool sc_element(struct scan *sc, const struct unit_registry *units,
             struct fv other;
             if (!sc_key(sc, &k, &len))
                 return false;
-            int j = len == ar->member_len[0] && same_bytes(k, ar->member[0], len)
+            int j = len == ar->member_len[0] &&
+                            same_bytes(k, ar->member[0], len)
                         ? 0
                     : len == ar->member_len[1] &&
                             same_bytes(k, ar->member[1], len)

@@ -613,7 +613,8 @@ static enum chiso_err sq_scan_snapshot(struct store *s, size_t first,
 {
     struct scan_ctx sc = {.fn.blob = fn, .ctx = ctx, .ss = from(s)};
     enum chiso_err rc = scan(
-        from(s), "SELECT data FROM snapshot_chunk WHERE chunk >= ?1 ORDER BY chunk",
+        from(s),
+        "SELECT data FROM snapshot_chunk WHERE chunk >= ?1 ORDER BY chunk",
         (int64_t)first, blob_row, &sc, "reading the snapshot");
     free(sc.buf);
     return rc;
